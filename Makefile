@@ -1,0 +1,40 @@
+# jobcharts — see README.md. `make test` is what CI runs.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin
+TOOLS := $(CURDIR)/.tools
+export PATH := $(TOOLS)/bin:$(PATH)
+
+.PHONY: all build demo test unit golden e2e tools bench lint fmt vet
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/gen ./cmd/gen
+
+# demo renders an example job to stdout.
+demo: build
+	$(BIN)/gen render examples/clickstream-enricher.yaml
+
+# test runs everything CI runs: vet, unit and golden tests, then the real control plane.
+test: vet unit e2e
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+
+unit:
+	$(GO) test -count=1 ./...
+
+golden:
+	$(GO) test -count=1 ./tests/golden -update
+
+# tools builds the pinned control-plane binaries and helm CLI into .tools/bin.
+tools:
+	./hack/tools.sh
+
+e2e: tools build
+	$(GO) test -count=1 -tags e2e -timeout 30m ./tests/e2e/... -v
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./pkg/...

@@ -1,0 +1,626 @@
+package descriptor
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/distribution/reference"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/jobcharts/jobcharts/pkg/flink"
+)
+
+// Options are the caller's validation switches.
+type Options struct {
+	// RequireDigest refuses every image not pinned by digest, like
+	// spec.compliance.requireDigest (the generator's --require-digest).
+	RequireDigest bool
+}
+
+// MaxNameLength is the longest metadata.name: the longest derived object name,
+// <name>-taskmanager, must fit Kubernetes' 63-character limit.
+const MaxNameLength = 63 - len("-taskmanager")
+
+// Names the chart uses itself inside the pods; the descriptor may not reuse them.
+var (
+	ReservedVolumeNames    = []string{"flink-config", "flink-conf", "flink-log", "tmp"}
+	ReservedContainerNames = []string{"jobmanager", "taskmanager", "copy-config"}
+)
+
+// Flink's own ports in the pods; the Prometheus reporter may not take them.
+var flinkPorts = []int{6121, 6122, 6123, 6124, 6125, 8081}
+
+var (
+	jarURIRE      = regexp.MustCompile(`^local:///opt/flink/usrlib/[^/\s]+\.jar$`)
+	javaClassRE   = regexp.MustCompile(`^([\p{L}_$][\p{L}\p{N}_$]*\.)*[\p{L}_$][\p{L}\p{N}_$]*$`)
+	jobIDRE       = regexp.MustCompile(`^[0-9a-f]{32}$`)
+	uriWithScheme = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*://\S+$`)
+	// Env var names that look like credentials; their value must come from a Secret.
+	credentialEnvRE = regexp.MustCompile(`(?i)SECRET|PASSWORD|PASSWD|TOKEN|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL|API_KEY`)
+	// Flink configuration keys that carry credentials (S3, S3A, Azure, OSS, keystores...).
+	credentialKeyRE = regexp.MustCompile(`(?i)password|secret|access-key|access\.key|accesskey|account\.key`)
+)
+
+// Validate checks the descriptor and returns every problem found, each at the
+// position of the offending field, sorted by position.
+func (d *Document) Validate(opts Options) ErrorList {
+	v := &validator{doc: d, opts: opts}
+	switch d.Kind {
+	case KindFlinkJob:
+		v.flinkJob(d.Flink)
+	}
+	v.errs.Sort()
+	return v.errs
+}
+
+type validator struct {
+	doc  *Document
+	opts Options
+	errs ErrorList
+	// version is the parsed spec.flinkVersion; versionKnown is false when it is
+	// missing or unparsable, and version-dependent rules are skipped.
+	version      flink.Version
+	versionKnown bool
+}
+
+func (v *validator) errorf(path, format string, args ...any) {
+	p := v.doc.Pos(path)
+	v.errs = append(v.errs, FieldError{
+		File: v.doc.Path, Line: p.Line, Column: p.Column, Field: path,
+		Message: fmt.Sprintf(format, args...),
+	})
+}
+
+func (v *validator) flinkJob(f *FlinkJob) {
+	s := &f.Spec
+	v.metadata(f.Metadata)
+	v.flinkVersion(s.FlinkVersion)
+	v.images(s)
+	v.job(s)
+	v.resources("spec.jobManager.resources", s.JobManagerResources())
+	v.resources("spec.taskManager.resources", s.TaskManagerResources())
+	v.minimum("spec.taskManager.replicas", s.TaskManager.Replicas, 1)
+	v.minimum("spec.taskManager.taskSlots", s.TaskManager.TaskSlots, 1)
+	v.checkpointing(s)
+	if s.Savepoints != nil {
+		v.uri("spec.savepoints.dir", s.Savepoints.Dir)
+	}
+	v.highAvailability(s)
+	v.restartStrategy(s.RestartStrategy)
+	v.metrics(s.Metrics)
+	v.flinkConfiguration(s.FlinkConfiguration)
+	v.env(s)
+	v.podTemplate(s.PodTemplate)
+	v.serviceAccount(s.ServiceAccount)
+}
+
+func (v *validator) metadata(m ObjectMeta) {
+	switch {
+	case m.Name == "":
+		v.errorf("metadata.name", "required; a DNS-1035 label such as clickstream-enricher")
+	case len(m.Name) > MaxNameLength:
+		v.errorf("metadata.name", "%q is %d characters; at most %d: the longest derived object name, %s-taskmanager, must stay within Kubernetes' 63 (derived names: -jobmanager, -taskmanager, -config, -zetcd)",
+			m.Name, len(m.Name), MaxNameLength, m.Name)
+	default:
+		for _, msg := range validation.IsDNS1035Label(m.Name) {
+			v.errorf("metadata.name", "%q is not a DNS-1035 label: %s", m.Name, msg)
+		}
+	}
+	if m.Namespace != "" {
+		for _, msg := range validation.IsDNS1123Label(m.Namespace) {
+			v.errorf("metadata.namespace", "%q is not a valid namespace: %s", m.Namespace, msg)
+		}
+	}
+	v.labels("metadata.labels", m.Labels)
+	v.annotations("metadata.annotations", m.Annotations)
+}
+
+func (v *validator) labels(path string, labels map[string]string) {
+	for _, key := range sortedKeys(labels) {
+		for _, msg := range validation.IsQualifiedName(key) {
+			v.errorf(path+"."+key, "%q is not a valid label key: %s", key, msg)
+		}
+		for _, msg := range validation.IsValidLabelValue(labels[key]) {
+			v.errorf(path+"."+key, "%q is not a valid label value: %s", labels[key], msg)
+		}
+	}
+}
+
+func (v *validator) annotations(path string, annotations map[string]string) {
+	for _, key := range sortedKeys(annotations) {
+		for _, msg := range validation.IsQualifiedName(key) {
+			v.errorf(path+"."+key, "%q is not a valid annotation key: %s", key, msg)
+		}
+	}
+}
+
+func (v *validator) flinkVersion(s string) {
+	const path = "spec.flinkVersion"
+	if s == "" {
+		v.errorf(path, "required; the Flink release inside the image, %s to %s, e.g. \"1.20\"", flink.MinVersion, flink.MaxVersion)
+		return
+	}
+	version, err := flink.ParseVersion(s)
+	if err != nil {
+		v.errorf(path, "%v", err)
+		return
+	}
+	v.version, v.versionKnown = version, true
+	switch {
+	case !version.AtLeast(flink.MinVersion):
+		v.errorf(path, "Flink %s is not supported; the oldest supported release is %s (application mode and the JobManager memory model arrived in %s)",
+			version, flink.MinVersion, flink.MinVersion)
+	case !flink.MaxVersion.AtLeast(version):
+		v.errorf(path, "Flink %s is not supported yet; the newest supported release is %s", version, flink.MaxVersion)
+	}
+}
+
+// images checks every image of the descriptor with the same rules.
+func (v *validator) images(s *FlinkJobSpec) {
+	digestReason := ""
+	switch {
+	case s.Compliance != nil && s.Compliance.RequireDigest:
+		digestReason = "spec.compliance.requireDigest is true"
+	case v.opts.RequireDigest:
+		digestReason = "the generator runs with --require-digest"
+	}
+	if s.Image == "" {
+		v.errorf("spec.Image", "required; the job's image with the JAR under /opt/flink/usrlib, e.g. registry.example.com/team/job:1.0.0")
+	} else {
+		v.image("spec.Image", s.Image, digestReason)
+	}
+	if s.ImagePullPolicy != "" && !slices.Contains(PullPolicies, string(s.ImagePullPolicy)) {
+		v.errorf("spec.ImagePullPolicy", "%q is not valid; use one of %s", s.ImagePullPolicy, strings.Join(PullPolicies, ", "))
+	}
+	for i, secret := range s.ImagePullSecrets {
+		for _, msg := range validation.IsDNS1123Subdomain(secret) {
+			v.errorf(fmt.Sprintf("spec.ImagePullSecrets[%d]", i), "%q is not a valid Secret name: %s", secret, msg)
+		}
+	}
+	if s.HAType() == HATypeZetcd {
+		v.image("spec.highAvailability.zetcd.image", s.ZetcdImage(), digestReason)
+	}
+	if pt := s.PodTemplate; pt != nil {
+		for i, c := range pt.Sidecars {
+			if c.Image != "" {
+				v.image(fmt.Sprintf("spec.podTemplate.sidecars[%d].image", i), c.Image, digestReason)
+			}
+		}
+		for i, c := range pt.InitContainers {
+			if c.Image != "" {
+				v.image(fmt.Sprintf("spec.podTemplate.initContainers[%d].image", i), c.Image, digestReason)
+			}
+		}
+	}
+}
+
+// image checks one image reference: valid, pinned by tag or digest, and by
+// digest when digestReason says digests are required.
+func (v *validator) image(path, image, digestReason string) {
+	ref, err := reference.ParseNormalizedNamed(image)
+	if err != nil {
+		v.errorf(path, "%q is not a valid image reference (%v); write registry/repository:tag or registry/repository@sha256:<digest>", image, err)
+		return
+	}
+	_, tagged := ref.(reference.Tagged)
+	_, digested := ref.(reference.Digested)
+	switch {
+	case digestReason != "" && !digested:
+		v.errorf(path, "%q is not pinned by digest, which is required because %s; append @sha256:<digest>", image, digestReason)
+	case !tagged && !digested:
+		v.errorf(path, "%q has neither tag nor digest and would float with :latest; pin a tag or a digest", image)
+	}
+}
+
+func (v *validator) job(s *FlinkJobSpec) {
+	j := s.Job
+	switch {
+	case j.JarURI == "":
+		v.errorf("spec.job.jarURI", "required; local:///opt/flink/usrlib/<file>.jar, the job JAR inside the image")
+	case !jarURIRE.MatchString(j.JarURI):
+		v.errorf("spec.job.jarURI", "%q must be local:///opt/flink/usrlib/<file>.jar: standalone-job loads the user code from /opt/flink/usrlib inside the image", j.JarURI)
+	}
+	if j.EntryClass != "" && !javaClassRE.MatchString(j.EntryClass) {
+		v.errorf("spec.job.entryClass", "%q is not a Java class name; write the fully qualified binary name, e.g. com.example.Job or com.example.Outer$Job", j.EntryClass)
+	}
+	if j.Parallelism != nil {
+		replicas, slots := s.TaskManagerReplicas(), s.TaskSlots()
+		switch p := *j.Parallelism; {
+		case p < 1:
+			v.errorf("spec.job.parallelism", "must be at least 1 (got %d)", p)
+		case replicas >= 1 && slots >= 1 && p > replicas*slots:
+			v.errorf("spec.job.parallelism", "%d exceeds taskManager.replicas × taskManager.taskSlots = %d × %d = %d; raise replicas or taskSlots, or lower parallelism",
+				p, replicas, slots, replicas*slots)
+		}
+	}
+	if j.Mode != "" {
+		switch {
+		case !slices.Contains(JobModes, j.Mode):
+			v.errorf("spec.job.mode", "%q is not valid; use one of %s", j.Mode, strings.Join(JobModes, ", "))
+		case j.Mode == JobModeBatch && v.versionKnown && !v.version.SupportsRuntimeMode():
+			v.errorf("spec.job.mode", "batch needs Flink %s or newer (execution.runtime-mode); got %s", flink.RuntimeModeMinVersion, v.version)
+		}
+	}
+	if j.JobID != "" && !jobIDRE.MatchString(j.JobID) {
+		v.errorf("spec.job.jobId", "%q is not a Flink job id; use 32 lowercase hexadecimal characters, or leave it empty to derive one from the namespace and name", j.JobID)
+	}
+	if r := j.RestoreFrom; r != nil {
+		if r.Path == "" {
+			v.errorf("spec.job.restoreFrom.path", "required when restoreFrom is given; the savepoint or retained checkpoint to start from, e.g. s3://bucket/savepoints/savepoint-1a2b3c")
+		} else {
+			v.uri("spec.job.restoreFrom.path", r.Path)
+		}
+	}
+	v.uri("spec.job.archiveDir", j.ArchiveDir)
+}
+
+// uri checks that a non-empty value is a URI with a scheme, as Flink's file
+// systems need.
+func (v *validator) uri(path, value string) {
+	if value == "" {
+		return
+	}
+	if _, err := url.Parse(value); err != nil || !uriWithScheme.MatchString(value) {
+		v.errorf(path, "%q is not a URI with a scheme; write e.g. s3://bucket/path (s3://, gs://, hdfs://, abfss://, file://...)", value)
+	}
+}
+
+var oneGiB = resource.MustParse("1Gi")
+
+func (v *validator) resources(path string, r Resources) {
+	if cpu, err := resource.ParseQuantity(r.CPU); err != nil {
+		v.errorf(path+".cpu", "%q is not a Kubernetes quantity; write e.g. \"1\", \"2\" or \"500m\"", r.CPU)
+	} else if cpu.Sign() <= 0 {
+		v.errorf(path+".cpu", "must be greater than 0 (got %s)", r.CPU)
+	}
+	if memory, err := resource.ParseQuantity(r.Memory); err != nil {
+		v.errorf(path+".memory", "%q is not a Kubernetes quantity; write e.g. 2Gi or 1600Mi", r.Memory)
+	} else if memory.Cmp(oneGiB) < 0 {
+		v.errorf(path+".memory", "%s is below the minimum 1Gi: Flink's JVM overhead and metaspace leave too little memory for the process below that", r.Memory)
+	}
+}
+
+func (v *validator) minimum(path string, value *int, minimum int) {
+	if value != nil && *value < minimum {
+		v.errorf(path, "must be at least %d (got %d)", minimum, *value)
+	}
+}
+
+// duration checks a Flink duration and, when positive is set, that it is > 0.
+func (v *validator) duration(path, value string, positive bool) {
+	if value == "" {
+		return
+	}
+	d, err := flink.ParseDuration(value)
+	switch {
+	case err != nil:
+		v.errorf(path, "%v", err)
+	case positive && d <= 0:
+		v.errorf(path, "must be greater than 0 (got %q)", value)
+	}
+}
+
+func (v *validator) enum(path, value string, valid []string) {
+	if value != "" && !slices.Contains(valid, value) {
+		v.errorf(path, "%q is not valid; use one of %s", value, strings.Join(valid, ", "))
+	}
+}
+
+func (v *validator) checkpointing(s *FlinkJobSpec) {
+	c := s.Checkpointing
+	if c == nil {
+		return
+	}
+	v.duration("spec.checkpointing.interval", c.Interval, true)
+	if c.Interval != "" && c.Dir == "" {
+		v.errorf("spec.checkpointing.dir", "required when interval is set: checkpoints kept in JobManager memory do not survive a restart; use e.g. s3://bucket/checkpoints")
+	}
+	v.uri("spec.checkpointing.dir", c.Dir)
+	v.enum("spec.checkpointing.mode", c.Mode, CheckpointingModes)
+	v.enum("spec.checkpointing.stateBackend", c.StateBackend, StateBackends)
+	if c.Incremental && s.StateBackend() != StateBackendRocksDB {
+		v.errorf("spec.checkpointing.incremental", "incremental checkpoints need stateBackend %s (got %s)", StateBackendRocksDB, s.StateBackend())
+	}
+}
+
+func (v *validator) highAvailability(s *FlinkJobSpec) {
+	ha := s.HighAvailability
+	if ha == nil {
+		return
+	}
+	haType := s.HAType()
+	if !slices.Contains(HATypes, haType) {
+		v.errorf("spec.highAvailability.type", "%q is not valid; use one of %s", haType, strings.Join(HATypes, ", "))
+		return
+	}
+	if haType != HATypeNone {
+		if ha.StorageDir == "" {
+			v.errorf("spec.highAvailability.storageDir", "required for highAvailability.type %s: JobManager metadata must outlive the pod; use shared storage, e.g. s3://bucket/ha", haType)
+		} else {
+			v.uri("spec.highAvailability.storageDir", ha.StorageDir)
+		}
+	}
+	if ha.ZooKeeper != nil && haType != HATypeZooKeeper {
+		v.errorf("spec.highAvailability.zookeeper", "given while highAvailability.type is %s, so it would be ignored; remove it or set type: zookeeper", haType)
+	}
+	if ha.Zetcd != nil && haType != HATypeZetcd {
+		v.errorf("spec.highAvailability.zetcd", "given while highAvailability.type is %s, so it would be ignored; remove it or set type: zetcd", haType)
+	}
+	switch haType {
+	case HATypeZooKeeper:
+		v.zookeeper(ha.ZooKeeper)
+	case HATypeZetcd:
+		if v.versionKnown && !v.version.SupportsZetcd() {
+			v.errorf("spec.highAvailability.type", "zetcd needs Flink <= %s (got %s): zetcd implements only the ZooKeeper 3.4 protocol; Flink 1.15+ ships a ZooKeeper 3.5+ client (Curator) whose leader election and node creation (create2/createContainer) fail against it; use highAvailability.type kubernetes (state in the API server's etcd) or a real ZooKeeper ensemble",
+				flink.ZetcdMaxVersion, v.version)
+		}
+		v.zetcd(ha.Zetcd)
+	case HATypeKubernetes:
+		if v.versionKnown && !v.version.SupportsKubernetesHA() {
+			v.errorf("spec.highAvailability.type", "kubernetes HA needs Flink %s or newer (FLIP-144; got %s); use zookeeper", flink.KubernetesHAMinVersion, v.version)
+		}
+	}
+}
+
+func (v *validator) zookeeper(zk *ZooKeeperHA) {
+	if zk == nil || len(zk.Quorum) == 0 {
+		v.errorf("spec.highAvailability.zookeeper.quorum", "required for highAvailability.type zookeeper; list the ensemble as host:port, e.g. [zk-0.zk:2181, zk-1.zk:2181]")
+		return
+	}
+	for i, hostPort := range zk.Quorum {
+		if msg := checkHostPort(hostPort); msg != "" {
+			v.errorf(fmt.Sprintf("spec.highAvailability.zookeeper.quorum[%d]", i), "%q %s; write host:port, e.g. zk-0.zk:2181", hostPort, msg)
+		}
+	}
+	if zk.RootPath != "" && !strings.HasPrefix(zk.RootPath, "/") {
+		v.errorf("spec.highAvailability.zookeeper.rootPath", "%q must start with \"/\", e.g. /flink", zk.RootPath)
+	}
+}
+
+// checkHostPort returns what is wrong with host:port, or "".
+func checkHostPort(hostPort string) string {
+	host, port, err := net.SplitHostPort(hostPort)
+	if err != nil || host == "" {
+		return "is not host:port"
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return "has no port from 1 to 65535"
+	}
+	return ""
+}
+
+func (v *validator) zetcd(z *ZetcdHA) {
+	if z == nil || len(z.EtcdEndpoints) == 0 {
+		v.errorf("spec.highAvailability.zetcd.etcdEndpoints", "required for highAvailability.type zetcd; list the etcd client URLs, e.g. [http://etcd-client.etcd:2379]")
+	} else {
+		for i, endpoint := range z.EtcdEndpoints {
+			u, err := url.Parse(endpoint)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || checkHostPort(u.Host) != "" {
+				v.errorf(fmt.Sprintf("spec.highAvailability.zetcd.etcdEndpoints[%d]", i), "%q is not an etcd client URL; write http://host:port or https://host:port, e.g. http://etcd-client.etcd:2379", endpoint)
+			}
+		}
+	}
+	if z != nil {
+		v.minimum("spec.highAvailability.zetcd.replicas", z.Replicas, 1)
+	}
+}
+
+// restartFields lists the optional fields of each restart strategy type.
+var restartFields = map[string][]string{
+	RestartNone:             nil,
+	RestartFixedDelay:       {"attempts", "delay"},
+	RestartFailureRate:      {"maxFailuresPerInterval", "failureRateInterval", "delay"},
+	RestartExponentialDelay: {"initialBackoff", "maxBackoff", "backoffMultiplier", "resetBackoffThreshold", "jitterFactor"},
+}
+
+func (v *validator) restartStrategy(r *RestartStrategy) {
+	if r == nil {
+		return
+	}
+	const base = "spec.restartStrategy"
+	allowed, known := restartFields[r.Type]
+	switch {
+	case r.Type == "":
+		v.errorf(base+".type", "required when restartStrategy is given; use one of %s", strings.Join(RestartTypes, ", "))
+	case !known:
+		v.errorf(base+".type", "%q is not valid; use one of %s", r.Type, strings.Join(RestartTypes, ", "))
+	case r.Type == RestartExponentialDelay && v.versionKnown && !v.version.SupportsExponentialDelayRestart():
+		v.errorf(base+".type", "exponential-delay needs Flink %s or newer (got %s); use fixed-delay or failure-rate", flink.ExponentialDelayRestartMinVersion, v.version)
+	}
+	set := map[string]bool{
+		"attempts":               r.Attempts != nil,
+		"delay":                  r.Delay != "",
+		"maxFailuresPerInterval": r.MaxFailuresPerInterval != nil,
+		"failureRateInterval":    r.FailureRateInterval != "",
+		"initialBackoff":         r.InitialBackoff != "",
+		"maxBackoff":             r.MaxBackoff != "",
+		"backoffMultiplier":      r.BackoffMultiplier != nil,
+		"resetBackoffThreshold":  r.ResetBackoffThreshold != "",
+		"jitterFactor":           r.JitterFactor != nil,
+	}
+	if known {
+		for _, field := range sortedKeys(set) {
+			if set[field] && !slices.Contains(allowed, field) {
+				v.errorf(base+"."+field, "does not apply to restartStrategy.type %s; remove it (%s)", r.Type, restartFieldsText(r.Type))
+			}
+		}
+	}
+	v.minimum(base+".attempts", r.Attempts, 1)
+	v.minimum(base+".maxFailuresPerInterval", r.MaxFailuresPerInterval, 1)
+	v.duration(base+".delay", r.Delay, false)
+	v.duration(base+".failureRateInterval", r.FailureRateInterval, true)
+	v.duration(base+".initialBackoff", r.InitialBackoff, true)
+	v.duration(base+".maxBackoff", r.MaxBackoff, true)
+	v.duration(base+".resetBackoffThreshold", r.ResetBackoffThreshold, true)
+	if m := r.BackoffMultiplier; m != nil && *m < 1 {
+		v.errorf(base+".backoffMultiplier", "must be at least 1 (got %g)", *m)
+	}
+	if j := r.JitterFactor; j != nil && (*j < 0 || *j > 1) {
+		v.errorf(base+".jitterFactor", "must be from 0 to 1 (got %g)", *j)
+	}
+}
+
+func restartFieldsText(restartType string) string {
+	fields := restartFields[restartType]
+	if len(fields) == 0 {
+		return restartType + " takes no other fields"
+	}
+	return restartType + " takes " + strings.Join(fields, ", ")
+}
+
+func (v *validator) metrics(m *Metrics) {
+	if m == nil || m.Prometheus == nil || m.Prometheus.Port == nil {
+		return
+	}
+	port := *m.Prometheus.Port
+	switch {
+	case port < 1024 || port > 65535:
+		v.errorf("spec.metrics.prometheus.port", "%d is not a port from 1024 to 65535 (the pods run without privileges)", port)
+	case slices.Contains(flinkPorts, port):
+		v.errorf("spec.metrics.prometheus.port", "%d is one of Flink's own ports (6121-6125, 8081); use another, e.g. %d", port, DefaultPrometheusPort)
+	}
+}
+
+func (v *validator) flinkConfiguration(conf map[string]Scalar) {
+	for _, key := range sortedKeys(conf) {
+		path := "spec.flinkConfiguration." + key
+		if key == "" || strings.ContainsAny(key, ": \t\r\n") {
+			v.errorf(path, "%q is not a Flink configuration key: keys are non-empty, without whitespace or ':'", key)
+			continue
+		}
+		if field, owned := flink.OwnedKey(key); owned {
+			if strings.HasPrefix(field, "spec.") {
+				v.errorf(path, "set by the chart; use %s instead", field)
+			} else {
+				v.errorf(path, "%s; remove it", field)
+			}
+			continue
+		}
+		if credentialKeyRE.MatchString(key) {
+			v.errorf(path, "carries a credential, which must not be in the descriptor; pass it as an environment variable from a Secret (spec.env[].valueFrom.secretKeyRef or spec.envFrom[].secretRef), e.g. AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, which Flink's S3 file systems read")
+			continue
+		}
+		if strings.ContainsAny(string(conf[key]), "\r\n") {
+			v.errorf(path, "the value spans several lines; Flink's configuration file is line based, so write it on one line")
+		}
+	}
+}
+
+func (v *validator) env(s *FlinkJobSpec) {
+	for i, e := range s.Env {
+		path := fmt.Sprintf("spec.env[%d]", i)
+		if e.Name == "" {
+			v.errorf(path+".name", "required")
+			continue
+		}
+		for _, msg := range validation.IsEnvVarName(e.Name) {
+			v.errorf(path+".name", "%q is not a valid environment variable name: %s", e.Name, msg)
+		}
+		if e.Value != "" && credentialEnvRE.MatchString(e.Name) {
+			v.errorf(path+".value", "%s looks like a credential; do not write its value in the descriptor: use valueFrom.secretKeyRef or envFrom[].secretRef to read it from an existing Secret", e.Name)
+		}
+	}
+}
+
+func (v *validator) podTemplate(pt *PodTemplate) {
+	if pt == nil {
+		return
+	}
+	const base = "spec.podTemplate"
+	volumes := map[string]bool{}
+	for i, vol := range pt.Volumes {
+		path := fmt.Sprintf("%s.volumes[%d].name", base, i)
+		switch {
+		case vol.Name == "":
+			v.errorf(path, "required")
+		case slices.Contains(ReservedVolumeNames, vol.Name):
+			v.errorf(path, "%q is used by the chart itself (%s); choose another name", vol.Name, strings.Join(ReservedVolumeNames, ", "))
+		case volumes[vol.Name]:
+			v.errorf(path, "%q is given twice; volume names must be unique", vol.Name)
+		default:
+			for _, msg := range validation.IsDNS1123Label(vol.Name) {
+				v.errorf(path, "%q is not a valid volume name: %s", vol.Name, msg)
+			}
+		}
+		volumes[vol.Name] = true
+	}
+	for i, m := range pt.VolumeMounts {
+		path := fmt.Sprintf("%s.volumeMounts[%d]", base, i)
+		if !volumes[m.Name] {
+			v.errorf(path+".name", "%q is not a volume in podTemplate.volumes; add it there or fix the name", m.Name)
+		}
+		if !strings.HasPrefix(m.MountPath, "/") {
+			v.errorf(path+".mountPath", "required; an absolute path such as /data")
+		}
+	}
+	containers := map[string]bool{}
+	for _, group := range []struct {
+		field string
+		list  []corev1.Container
+	}{{"sidecars", pt.Sidecars}, {"initContainers", pt.InitContainers}} {
+		for i, c := range group.list {
+			path := fmt.Sprintf("%s.%s[%d]", base, group.field, i)
+			switch {
+			case c.Name == "":
+				v.errorf(path+".name", "required; a DNS-1123 label")
+			case slices.Contains(ReservedContainerNames, c.Name):
+				v.errorf(path+".name", "%q is used by the chart itself (%s); choose another name", c.Name, strings.Join(ReservedContainerNames, ", "))
+			case containers[c.Name]:
+				v.errorf(path+".name", "%q is given twice; container names must be unique across sidecars and initContainers", c.Name)
+			default:
+				for _, msg := range validation.IsDNS1123Label(c.Name) {
+					v.errorf(path+".name", "%q is not a valid container name: %s", c.Name, msg)
+				}
+			}
+			containers[c.Name] = true
+			if c.Image == "" {
+				v.errorf(path+".image", "required; pin a tag or a digest")
+			}
+		}
+	}
+	for _, field := range []struct{ path, value string }{
+		{base + ".priorityClassName", pt.PriorityClassName},
+		{base + ".schedulerName", pt.SchedulerName},
+	} {
+		if field.value == "" {
+			continue
+		}
+		for _, msg := range validation.IsDNS1123Subdomain(field.value) {
+			v.errorf(field.path, "%q is not a valid name: %s", field.value, msg)
+		}
+	}
+	v.labels(base+".nodeSelector", pt.NodeSelector)
+	v.labels(base+".labels", pt.Labels)
+	v.annotations(base+".annotations", pt.Annotations)
+}
+
+func (v *validator) serviceAccount(sa *ServiceAccount) {
+	if sa == nil {
+		return
+	}
+	if sa.Name != "" {
+		for _, msg := range validation.IsDNS1123Subdomain(sa.Name) {
+			v.errorf("spec.serviceAccount.name", "%q is not a valid ServiceAccount name: %s", sa.Name, msg)
+		}
+	}
+	if sa.Create != nil && !*sa.Create && sa.Name == "" {
+		v.errorf("spec.serviceAccount.name", "required when create is false: name the existing ServiceAccount the pods run as")
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

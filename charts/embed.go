@@ -1,0 +1,9 @@
+// Package charts embeds the Helm charts, the single source of every manifest.
+package charts
+
+import "embed"
+
+// FS holds the charts; `all:` keeps _helpers.tpl and .helmignore, which plain patterns drop.
+//
+//go:embed all:flink-job
+var FS embed.FS

@@ -1,0 +1,163 @@
+{{- /*
+flink-job.fullname is the base of every object name: fullnameOverride or the release
+name. It is refused above 51 characters because the longest derived name,
+<base>-taskmanager, must stay a valid 63-character label.
+*/ -}}
+{{- define "flink-job.fullname" -}}
+{{- $name := default .Release.Name .Values.fullnameOverride -}}
+{{- if gt (len $name) 51 -}}
+{{- fail (printf "name %q is %d characters long; at most 51 are allowed so that %s-taskmanager stays within 63. Use a shorter release name or set fullnameOverride." $name (len $name) $name) -}}
+{{- end -}}
+{{- $name -}}
+{{- end -}}
+
+{{- define "flink-job.jobManagerName" -}}{{ include "flink-job.fullname" . }}-jobmanager{{- end -}}
+{{- define "flink-job.taskManagerName" -}}{{ include "flink-job.fullname" . }}-taskmanager{{- end -}}
+{{- define "flink-job.configName" -}}{{ include "flink-job.fullname" . }}-config{{- end -}}
+{{- define "flink-job.zetcdName" -}}{{ include "flink-job.fullname" . }}-zetcd{{- end -}}
+
+{{- /* flink-job.serviceAccountName is the ServiceAccount every Flink pod runs as. */ -}}
+{{- define "flink-job.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "flink-job.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{- /* flink-job.selectorLabels are the stable labels selectors use. Call with (dict "ctx" $ "component" "jobmanager"). */ -}}
+{{- define "flink-job.selectorLabels" -}}
+app.kubernetes.io/name: {{ .ctx.Chart.Name }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+{{- with get . "component" }}
+app.kubernetes.io/component: {{ . }}
+{{- end }}
+{{- end -}}
+
+{{- /* flink-job.labels are the labels of every object. Call with (dict "ctx" $ "component" "..."). */ -}}
+{{- define "flink-job.labels" -}}
+{{- $l := dict -}}
+{{- range $k, $v := .ctx.Values.commonLabels -}}{{- $_ := set $l $k $v -}}{{- end -}}
+{{- $_ := set $l "helm.sh/chart" (printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-") -}}
+{{- $_ := set $l "app.kubernetes.io/managed-by" .ctx.Release.Service -}}
+{{- $_ := set $l "app.kubernetes.io/part-of" (include "flink-job.fullname" .ctx) -}}
+{{- with .ctx.Chart.AppVersion -}}{{- $_ := set $l "app.kubernetes.io/version" (. | trunc 63 | trimSuffix "-") -}}{{- end -}}
+{{- $_ := set $l "app.kubernetes.io/name" .ctx.Chart.Name -}}
+{{- $_ := set $l "app.kubernetes.io/instance" .ctx.Release.Name -}}
+{{- with get . "component" -}}{{- $_ := set $l "app.kubernetes.io/component" . -}}{{- end -}}
+{{- toYaml $l -}}
+{{- end -}}
+
+{{- /* flink-job.podLabels are the labels of a pod: object labels plus podTemplate.labels. */ -}}
+{{- define "flink-job.podLabels" -}}
+{{- $l := include "flink-job.labels" . | fromYaml -}}
+{{- range $k, $v := .ctx.Values.podTemplate.labels -}}
+{{- if not (hasKey $l $k) -}}{{- $_ := set $l $k $v -}}{{- end -}}
+{{- end -}}
+{{- toYaml $l -}}
+{{- end -}}
+
+{{- /* flink-job.annotations are commonAnnotations plus the traceability annotations. */ -}}
+{{- define "flink-job.annotations" -}}
+{{- $a := dict -}}
+{{- range $k, $v := .Values.commonAnnotations -}}{{- $_ := set $a $k $v -}}{{- end -}}
+{{- with .Values.traceability.descriptorSha256 -}}{{- $_ := set $a "jobcharts.io/descriptor-sha256" . -}}{{- end -}}
+{{- with .Values.traceability.gitCommit -}}{{- $_ := set $a "jobcharts.io/git-commit" . -}}{{- end -}}
+{{- with $a -}}{{- toYaml . -}}{{- end -}}
+{{- end -}}
+
+{{- /*
+flink-job.metadata renders name, labels and annotations of an object.
+Call with (dict "ctx" $ "name" "..." "component" "...").
+*/ -}}
+{{- define "flink-job.metadata" -}}
+name: {{ .name }}
+labels:
+  {{- include "flink-job.labels" . | nindent 2 }}
+{{- with include "flink-job.annotations" .ctx }}
+annotations:
+  {{- . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{- /* flink-job.semver turns flinkVersion ("1.20" or "1.20.1") into a semantic version. */ -}}
+{{- define "flink-job.semver" -}}
+{{- $v := toString .Values.flinkVersion -}}
+{{- if not (regexMatch "^[0-9]+\\.[0-9]+(\\.[0-9]+)?$" $v) -}}
+{{- fail (printf "flinkVersion %q must look like \"1.20\"" $v) -}}
+{{- end -}}
+{{- $p := splitList "." $v -}}
+{{- printf "%s.%s.0" (index $p 0) (index $p 1) -}}
+{{- end -}}
+
+{{- /* flink-job.atLeast prints "true" when flinkVersion >= the given MAJOR.MINOR. Call with (list $ "1.19"). */ -}}
+{{- define "flink-job.atLeast" -}}
+{{- if semverCompare (printf ">=%s.0-0" (index . 1)) (include "flink-job.semver" (index . 0)) -}}true{{- end -}}
+{{- end -}}
+
+{{- /*
+flink-job.jobId is the fixed job id: job.jobId, or derived from namespace, name and the
+restore path so a redeploy from a new savepoint gets a new id (archives and the
+JobResultStore are keyed by job id) while a plain upgrade keeps it (HA recovery finds
+the job). Batch runs also include the run hash: every changed spec is a new run.
+*/ -}}
+{{- define "flink-job.jobId" -}}
+{{- if .Values.job.jobId -}}
+{{- .Values.job.jobId -}}
+{{- else -}}
+{{- $seed := printf "%s/%s" .Release.Namespace (include "flink-job.fullname" .) -}}
+{{- with .Values.job.restoreFrom.path -}}{{- $seed = printf "%s@%s" $seed . -}}{{- end -}}
+{{- if eq .Values.job.mode "batch" -}}{{- $seed = printf "%s#%s" $seed (include "flink-job.runHash" .) -}}{{- end -}}
+{{- sha256sum $seed | trunc 32 -}}
+{{- end -}}
+{{- end -}}
+
+{{- /* flink-job.runHash identifies one batch run: a digest of all values. */ -}}
+{{- define "flink-job.runHash" -}}
+{{- toJson .Values | sha256sum | trunc 7 -}}
+{{- end -}}
+
+{{- /* flink-job.batchJobName names the batch JobManager Job; a new spec makes a new Job (a Job's pod template is immutable). */ -}}
+{{- define "flink-job.batchJobName" -}}{{ include "flink-job.fullname" . }}-jm-{{ include "flink-job.runHash" . }}{{- end -}}
+
+{{- /* flink-job.flinkMemory turns a Kubernetes memory quantity in Mi or Gi into Flink's "<n>m". */ -}}
+{{- define "flink-job.flinkMemory" -}}
+{{- $q := toString . -}}
+{{- if hasSuffix "Gi" $q -}}{{- printf "%dm" (mul (trimSuffix "Gi" $q | int64) 1024) -}}
+{{- else if hasSuffix "Mi" $q -}}{{- printf "%dm" (trimSuffix "Mi" $q | int64) -}}
+{{- else -}}{{- fail (printf "memory %q must be given in Mi or Gi (e.g. 2048Mi or 2Gi)" $q) -}}
+{{- end -}}
+{{- end -}}
+
+{{- /* flink-job.scalar prints a values scalar without scientific notation (YAML numbers arrive as float64). */ -}}
+{{- define "flink-job.scalar" -}}
+{{- if and (kindIs "float64" .) (eq . (floor .)) -}}{{- int64 . -}}{{- else -}}{{- . -}}{{- end -}}
+{{- end -}}
+
+{{- /* flink-job.resources renders requests equal to limits. */ -}}
+{{- define "flink-job.resources" -}}
+requests:
+  cpu: {{ .cpu | quote }}
+  memory: {{ .memory | quote }}
+limits:
+  cpu: {{ .cpu | quote }}
+  memory: {{ .memory | quote }}
+{{- end -}}
+
+{{- /* flink-job.podSecurityContext passes Pod Security "restricted" (uid/gid 9999 is the flink user of the official image). */ -}}
+{{- define "flink-job.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 9999
+runAsGroup: 9999
+fsGroup: 9999
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "flink-job.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+capabilities:
+  drop: ["ALL"]
+{{- end -}}

@@ -1,0 +1,227 @@
+{{- /* flink-job.podSpecExtras renders the pod-level settings shared by every Flink pod. */ -}}
+{{- define "flink-job.podSpecExtras" -}}
+{{- $pt := .Values.podTemplate -}}
+serviceAccountName: {{ include "flink-job.serviceAccountName" . }}
+{{- /* only Kubernetes HA talks to the API server */}}
+automountServiceAccountToken: {{ eq .Values.highAvailability.type "kubernetes" }}
+securityContext:
+  {{- include "flink-job.podSecurityContext" . | nindent 2 }}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- range . }}
+  - name: {{ . }}
+  {{- end }}
+{{- end }}
+{{- with $pt.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $pt.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $pt.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $pt.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+{{- with $pt.schedulerName }}
+schedulerName: {{ . }}
+{{- end }}
+{{- end -}}
+
+{{- /*
+flink-job.podAnnotations: commonAnnotations, podTemplate.annotations, a checksum of the
+Flink configuration (a config change rolls the pods) and scrape hints. The traceability
+annotations stay on the objects: a new commit must not restart a streaming job.
+*/ -}}
+{{- define "flink-job.podAnnotations" -}}
+{{- $a := dict -}}
+{{- range $k, $v := .Values.commonAnnotations -}}{{- $_ := set $a $k $v -}}{{- end -}}
+{{- range $k, $v := .Values.podTemplate.annotations -}}{{- $_ := set $a $k $v -}}{{- end -}}
+{{- $_ := set $a "checksum/config" (include "flink-job.configChecksum" .) -}}
+{{- if .Values.metrics.prometheus.enabled -}}
+{{- $_ := set $a "prometheus.io/scrape" "true" -}}
+{{- $_ := set $a "prometheus.io/port" (include "flink-job.scalar" .Values.metrics.prometheus.port) -}}
+{{- end -}}
+{{- toYaml $a -}}
+{{- end -}}
+
+{{- define "flink-job.configChecksum" -}}
+{{- list (include "flink-job.config" .) (.Files.Get "files/log4j-console.properties") (.Files.Get "files/probe.sh") | toJson | sha256sum -}}
+{{- end -}}
+
+{{- /* flink-job.initContainers copy the read-only ConfigMap into the writable conf dir the image's entrypoint edits. */ -}}
+{{- define "flink-job.initContainers" -}}
+- name: copy-config
+  image: {{ .Values.image }}
+  imagePullPolicy: {{ .Values.imagePullPolicy }}
+  command: ["bash", "-c", "cp /flink-config/* /opt/flink/conf/"]
+  resources:
+    {{- include "flink-job.resources" (dict "cpu" "100m" "memory" "64Mi") | nindent 4 }}
+  securityContext:
+    {{- include "flink-job.containerSecurityContext" . | nindent 4 }}
+  volumeMounts:
+    - name: flink-config
+      mountPath: /flink-config
+    - name: flink-conf
+      mountPath: /opt/flink/conf
+{{- with .Values.podTemplate.initContainers }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{- /* flink-job.flinkEnv is the environment of a Flink container; rpcAddress is what the entrypoint writes into jobmanager.rpc.address. */ -}}
+{{- define "flink-job.flinkEnv" -}}
+{{- if .podIP -}}
+- name: POD_IP
+  valueFrom:
+    fieldRef:
+      fieldPath: status.podIP
+{{ end -}}
+- name: JOB_MANAGER_RPC_ADDRESS
+  value: {{ .rpcAddress | quote }}
+{{- with .ctx.Values.env }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{- /* flink-job.flinkMounts are the writable directories of a Flink container (the root filesystem is read-only). */ -}}
+{{- define "flink-job.flinkMounts" -}}
+- name: flink-conf
+  mountPath: /opt/flink/conf
+- name: flink-log
+  mountPath: /opt/flink/log
+- name: tmp
+  mountPath: /tmp
+{{- with .Values.podTemplate.volumeMounts }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{- define "flink-job.volumes" -}}
+- name: flink-config
+  configMap:
+    name: {{ include "flink-job.configName" . }}
+- name: flink-conf
+  emptyDir:
+    sizeLimit: 16Mi
+- name: flink-log
+  emptyDir:
+    sizeLimit: 512Mi
+- name: tmp
+  emptyDir: {}
+{{- with .Values.podTemplate.volumes }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{- define "flink-job.metricsPort" -}}
+- name: metrics
+  containerPort: {{ include "flink-job.scalar" .Values.metrics.prometheus.port }}
+  protocol: TCP
+{{- end -}}
+
+{{- /* flink-job.jobManagerArgs: standalone-job with a fixed job id, the savepoint to restore, then the job's own args. */ -}}
+{{- define "flink-job.jobManagerArgs" -}}
+{{- $j := .Values.job -}}
+- standalone-job
+{{- if ne .Values.highAvailability.type "none" }}
+- --host
+- $(POD_IP)
+{{- end }}
+{{- with $j.entryClass }}
+- --job-classname
+- {{ . | quote }}
+{{- end }}
+- --job-id
+- {{ include "flink-job.jobId" . | quote }}
+{{- with $j.restoreFrom.path }}
+- --fromSavepoint
+- {{ . | quote }}
+{{- if $j.restoreFrom.allowNonRestoredState }}
+- --allowNonRestoredState
+{{- end }}
+{{- end }}
+{{- range $j.args }}
+- {{ . | quote }}
+{{- end }}
+{{- end -}}
+
+{{- /* flink-job.jobManagerPodTemplate: call with (dict "ctx" $ "restartPolicy" "OnFailure"|""). */ -}}
+{{- define "flink-job.jobManagerPodTemplate" -}}
+{{- $restartPolicy := .restartPolicy -}}
+{{- with .ctx -}}
+{{- $jm := .Values.jobManager -}}
+{{- $ha := ne .Values.highAvailability.type "none" -}}
+metadata:
+  labels:
+    {{- include "flink-job.podLabels" (dict "ctx" . "component" "jobmanager") | nindent 4 }}
+  annotations:
+    {{- include "flink-job.podAnnotations" . | nindent 4 }}
+spec:
+  {{- include "flink-job.podSpecExtras" . | nindent 2 }}
+  {{- with $restartPolicy }}
+  restartPolicy: {{ . }}
+  {{- end }}
+  initContainers:
+    {{- include "flink-job.initContainers" . | nindent 4 }}
+  containers:
+    - name: jobmanager
+      image: {{ .Values.image }}
+      imagePullPolicy: {{ .Values.imagePullPolicy }}
+      args:
+        {{- include "flink-job.jobManagerArgs" . | nindent 8 }}
+      env:
+        {{- include "flink-job.flinkEnv" (dict "ctx" . "podIP" $ha "rpcAddress" (ternary "$(POD_IP)" (include "flink-job.jobManagerName" .) $ha)) | nindent 8 }}
+      {{- with .Values.envFrom }}
+      envFrom:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      ports:
+        - name: rpc
+          containerPort: 6123
+          protocol: TCP
+        - name: blob
+          containerPort: 6124
+          protocol: TCP
+        - name: rest
+          containerPort: 8081
+          protocol: TCP
+        {{- if .Values.metrics.prometheus.enabled }}
+        {{- include "flink-job.metricsPort" . | nindent 8 }}
+        {{- end }}
+      resources:
+        {{- include "flink-job.resources" $jm.resources | nindent 8 }}
+      {{- $jobId := include "flink-job.jobId" . }}
+      startupProbe:
+        exec:
+          command: ["bash", "/opt/flink/conf/probe.sh", "startup", {{ $jobId | quote }}]
+        periodSeconds: {{ include "flink-job.scalar" $jm.startupProbe.periodSeconds }}
+        failureThreshold: {{ include "flink-job.scalar" $jm.startupProbe.failureThreshold }}
+        timeoutSeconds: {{ include "flink-job.scalar" $jm.startupProbe.timeoutSeconds }}
+      livenessProbe:
+        exec:
+          command: ["bash", "/opt/flink/conf/probe.sh", "liveness", {{ $jobId | quote }}]
+        periodSeconds: {{ include "flink-job.scalar" $jm.livenessProbe.periodSeconds }}
+        failureThreshold: {{ include "flink-job.scalar" $jm.livenessProbe.failureThreshold }}
+        timeoutSeconds: {{ include "flink-job.scalar" $jm.livenessProbe.timeoutSeconds }}
+      readinessProbe:
+        exec:
+          command: ["bash", "/opt/flink/conf/probe.sh", "readiness", {{ $jobId | quote }}]
+        periodSeconds: {{ include "flink-job.scalar" $jm.readinessProbe.periodSeconds }}
+        failureThreshold: {{ include "flink-job.scalar" $jm.readinessProbe.failureThreshold }}
+        timeoutSeconds: {{ include "flink-job.scalar" $jm.readinessProbe.timeoutSeconds }}
+      securityContext:
+        {{- include "flink-job.containerSecurityContext" . | nindent 8 }}
+      volumeMounts:
+        {{- include "flink-job.flinkMounts" . | nindent 8 }}
+    {{- with .Values.podTemplate.sidecars }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  volumes:
+    {{- include "flink-job.volumes" . | nindent 4 }}
+{{- end -}}
+{{- end -}}

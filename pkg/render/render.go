@@ -1,0 +1,118 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
+	"helm.sh/helm/v3/pkg/releaseutil"
+	"sigs.k8s.io/yaml"
+)
+
+// DefaultKubeVersion is the Kubernetes version templates see unless told otherwise.
+const DefaultKubeVersion = "v1.34.0"
+
+// Options of one render.
+type Options struct {
+	ReleaseName string
+	Namespace   string
+	// KubeVersion pins .Capabilities.KubeVersion ("v1.34.0"); empty means DefaultKubeVersion.
+	KubeVersion string
+	// NoHooks leaves out hooks such as the `helm test` pod.
+	NoHooks bool
+}
+
+// Manifest is one rendered Kubernetes object document.
+type Manifest struct {
+	// Source is the template it came from ("flink-job/templates/configmap.yaml").
+	Source  string
+	Kind    string
+	Name    string
+	Content string
+	Hook    bool
+}
+
+// Render renders a chart with values exactly as `helm template` would: values go through
+// a YAML round trip (numbers become float64 as with `-f`), are coalesced with the chart's
+// defaults and checked against values.schema.json, templates run in strict mode, and the
+// manifests come back in Helm's install order followed by hooks.
+func Render(ch *chart.Chart, values map[string]any, opts Options) ([]Manifest, error) {
+	raw, err := yaml.Marshal(values)
+	if err != nil {
+		return nil, fmt.Errorf("encoding values: %w", err)
+	}
+	return RenderYAML(ch, raw, opts)
+}
+
+// RenderYAML is Render for values already encoded as YAML (a `-f` file).
+func RenderYAML(ch *chart.Chart, valuesYAML []byte, opts Options) ([]Manifest, error) {
+	vals, err := chartutil.ReadValues(valuesYAML)
+	if err != nil {
+		return nil, fmt.Errorf("reading values: %w", err)
+	}
+	caps, err := capabilities(opts.KubeVersion)
+	if err != nil {
+		return nil, err
+	}
+	if ch.Metadata.KubeVersion != "" && !chartutil.IsCompatibleRange(ch.Metadata.KubeVersion, caps.KubeVersion.String()) {
+		return nil, fmt.Errorf("chart %s requires kubeVersion %s, which is incompatible with Kubernetes %s", ch.Name(), ch.Metadata.KubeVersion, caps.KubeVersion.String())
+	}
+	ns := opts.Namespace
+	if ns == "" {
+		ns = "default"
+	}
+	top, err := chartutil.ToRenderValues(ch, vals, chartutil.ReleaseOptions{
+		Name: opts.ReleaseName, Namespace: ns, Revision: 1, IsInstall: true,
+	}, caps)
+	if err != nil {
+		return nil, err
+	}
+	files, err := engine.Engine{Strict: true}.Render(ch, top)
+	if err != nil {
+		return nil, err
+	}
+	for name := range files {
+		if strings.HasSuffix(name, "NOTES.txt") {
+			delete(files, name)
+		}
+	}
+	hooks, manifests, err := releaseutil.SortManifests(files, nil, releaseutil.InstallOrder)
+	if err != nil {
+		return nil, fmt.Errorf("sorting manifests: %w", err)
+	}
+	out := make([]Manifest, 0, len(manifests)+len(hooks))
+	for _, m := range manifests {
+		out = append(out, Manifest{Source: m.Name, Kind: m.Head.Kind, Name: m.Head.Metadata.Name, Content: m.Content})
+	}
+	if !opts.NoHooks {
+		for _, h := range hooks {
+			out = append(out, Manifest{Source: h.Path, Kind: h.Kind, Name: h.Name, Content: h.Manifest, Hook: true})
+		}
+	}
+	return out, nil
+}
+
+func capabilities(kubeVersion string) (*chartutil.Capabilities, error) {
+	if kubeVersion == "" {
+		kubeVersion = DefaultKubeVersion
+	}
+	kv, err := chartutil.ParseKubeVersion(kubeVersion)
+	if err != nil {
+		return nil, fmt.Errorf("--kube-version %q: %w", kubeVersion, err)
+	}
+	caps := chartutil.DefaultCapabilities.Copy()
+	caps.KubeVersion = *kv
+	return caps, nil
+}
+
+// Stream writes manifests as one multi-document YAML stream, as `helm template` prints it.
+func Stream(manifests []Manifest) []byte {
+	var b bytes.Buffer
+	for _, m := range manifests {
+		fmt.Fprintf(&b, "---\n# Source: %s\n%s\n", m.Source, strings.TrimSpace(m.Content))
+	}
+	return b.Bytes()
+}

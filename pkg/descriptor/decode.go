@@ -177,10 +177,9 @@ func (dc *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	}
 }
 
-// decodeString accepts text and numbers (keeping their literal text, so
-// flinkVersion: 1.20 stays "1.20" and cpu: 1 is "1"). Booleans are refused: an
-// unquoted true where text was meant is almost always a mistake. Scalar accepts
-// booleans too, and refuses null.
+// decodeString accepts text only, as Kubernetes does: an unquoted 1.20 is the
+// number 1.2, so numbers and booleans are refused with the advice to quote them.
+// Scalar is the exception: it takes any scalar as its literal text.
 func (dc *decoder) decodeString(n *yaml.Node, v reflect.Value, path string) {
 	if v.Type() == scalarType {
 		if n.Kind != yaml.ScalarNode || n.ShortTag() == "!!null" {
@@ -190,15 +189,16 @@ func (dc *decoder) decodeString(n *yaml.Node, v reflect.Value, path string) {
 		v.SetString(n.Value)
 		return
 	}
-	if n.Kind != yaml.ScalarNode || n.ShortTag() == "!!bool" {
+	switch {
+	case n.Kind != yaml.ScalarNode:
 		dc.fail(n, path, "expected a string, got %s", describe(n))
-		return
-	}
-	if n.ShortTag() == "!!null" {
+	case n.ShortTag() == "!!null":
 		v.SetString("")
-		return
+	case n.ShortTag() == "!!str":
+		v.SetString(n.Value)
+	default:
+		dc.fail(n, path, "expected a string, got %s; quote it (%s) to keep it as text", describe(n), strconv.Quote(n.Value))
 	}
-	v.SetString(n.Value)
 }
 
 func (dc *decoder) decodeInt(n *yaml.Node, v reflect.Value, path string) {

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/jobcharts/jobcharts/pkg/render"
+)
+
+func newValidateCmd(out io.Writer) *cobra.Command {
+	var s render.Settings
+	cmd := &cobra.Command{
+		Use:   "validate PATH...",
+		Short: "Check descriptors (files or directories) and report every problem",
+		Args:  argsAtLeast(1),
+		RunE: func(_ *cobra.Command, paths []string) error {
+			if err := s.Validate(); err != nil {
+				return usageError{err}
+			}
+			files, err := render.ExpandPaths(paths)
+			if err != nil {
+				return err
+			}
+			jobs, err := render.PrepareAll(files, s)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "%d descriptor(s) valid\n", len(jobs))
+			return nil
+		},
+	}
+	s.AddFlags(cmd.Flags())
+	return cmd
+}

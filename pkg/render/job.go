@@ -1,0 +1,226 @@
+package render
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/spf13/pflag"
+	"sigs.k8s.io/yaml"
+
+	"github.com/jobcharts/jobcharts/pkg/descriptor"
+)
+
+// Settings shared by the commands that read descriptors.
+type Settings struct {
+	// KubeVersion pins .Capabilities.KubeVersion.
+	KubeVersion string
+	// GitCommit overrides the commit read from the descriptor's git checkout.
+	GitCommit string
+	// RequireDigest refuses images not pinned by digest, whatever the descriptors say.
+	RequireDigest bool
+}
+
+// AddFlags binds the settings to command-line flags.
+func (s *Settings) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&s.KubeVersion, "kube-version", DefaultKubeVersion, "Kubernetes version the templates see (.Capabilities.KubeVersion)")
+	fs.StringVar(&s.GitCommit, "git-commit", "", "commit recorded in the jobcharts.io/git-commit annotation (default: read from the descriptor's git checkout)")
+	fs.BoolVar(&s.RequireDigest, "require-digest", false, "refuse images that are not pinned by @sha256 digest")
+}
+
+// Validate checks the settings themselves (usage errors).
+func (s *Settings) Validate() error {
+	if _, err := capabilities(s.KubeVersion); err != nil {
+		return err
+	}
+	if s.GitCommit != "" && !isHex(s.GitCommit) {
+		return fmt.Errorf("--git-commit %q is not a hex commit id", s.GitCommit)
+	}
+	return nil
+}
+
+// Job is one validated descriptor with the chart and values that render it.
+type Job struct {
+	Doc       *descriptor.Document
+	Chart     string
+	Release   string
+	Namespace string
+	Values    map[string]any
+}
+
+// Prepare loads, validates and derives values for one descriptor file. Input
+// problems come back as a descriptor.ErrorList.
+func Prepare(path string, s Settings) (*Job, error) {
+	doc, err := descriptor.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := doc.Validate(descriptor.Options{RequireDigest: s.RequireDigest}).Err(); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(doc.Data)
+	trace := Traceability{DescriptorSha256: hex.EncodeToString(sum[:]), GitCommit: s.GitCommit}
+	if trace.GitCommit == "" {
+		trace.GitCommit = gitCommit(filepath.Dir(path))
+	}
+	switch doc.Kind {
+	case descriptor.KindFlinkJob:
+		f := doc.Flink
+		values, err := FlinkValues(f, trace)
+		if err != nil {
+			return nil, descriptor.ErrorList{{File: path, Line: 1, Column: 1, Message: err.Error()}}
+		}
+		return &Job{Doc: doc, Chart: "flink-job", Release: f.Metadata.Name, Namespace: f.Metadata.NamespaceOrDefault(), Values: values}, nil
+	default:
+		return nil, fmt.Errorf("%s: kind %s has no chart yet", path, doc.Kind)
+	}
+}
+
+// ValuesYAML is the job's values as the `-f` file `helm install` would get.
+func (j *Job) ValuesYAML() ([]byte, error) {
+	return yaml.Marshal(j.Values)
+}
+
+// Render renders the job's manifests with its embedded chart.
+func (j *Job) Render(s Settings) ([]Manifest, error) {
+	ch, err := LoadChart(j.Chart)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := Render(ch, j.Values, Options{ReleaseName: j.Release, Namespace: j.Namespace, KubeVersion: s.KubeVersion})
+	if err != nil {
+		return nil, fmt.Errorf("%s: rendering chart %s: %w", j.Doc.Path, j.Chart, err)
+	}
+	return ms, nil
+}
+
+// ExpandPaths turns files and directories into the sorted list of descriptor files:
+// a directory contributes every *.yaml and *.yml below it.
+func ExpandPaths(paths []string) ([]string, error) {
+	var files []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(found) == 0 {
+			return nil, fmt.Errorf("%s: no *.yaml or *.yml descriptors in this directory", p)
+		}
+		sort.Strings(found)
+		files = append(files, found...)
+	}
+	return files, nil
+}
+
+// PrepareAll prepares every file and reports every problem of every file.
+func PrepareAll(files []string, s Settings) ([]*Job, error) {
+	jobs := make([]*Job, 0, len(files))
+	var errs []error
+	seen := map[string]string{}
+	for _, f := range files {
+		j, err := Prepare(f, s)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		key := j.Namespace + "/" + j.Release
+		if other, dup := seen[key]; dup {
+			errs = append(errs, fmt.Errorf("%s: job %s is also defined in %s", f, key, other))
+			continue
+		}
+		seen[key] = f
+		jobs = append(jobs, j)
+	}
+	return jobs, errors.Join(errs...)
+}
+
+var gitCommits sync.Map // dir -> commit ("" outside a checkout)
+
+// gitCommit is HEAD of the git checkout holding dir, or "" when there is none.
+func gitCommit(dir string) string {
+	if c, ok := gitCommits.Load(dir); ok {
+		return c.(string)
+	}
+	out, err := exec.Command("git", "-C", dir, "rev-parse", "--verify", "-q", "HEAD").Output()
+	commit := strings.TrimSpace(string(out))
+	if err != nil || !isHex(commit) {
+		commit = ""
+	}
+	gitCommits.Store(dir, commit)
+	return commit
+}
+
+func isHex(s string) bool {
+	if len(s) < 7 || len(s) > 64 {
+		return false
+	}
+	_, err := hex.DecodeString(s + strings.Repeat("0", len(s)%2))
+	return err == nil
+}
+
+// RenderPaths renders every descriptor under paths. With outDir empty it writes one
+// multi-document stream to out; otherwise one file per job. Nothing is written
+// unless every descriptor is valid and renders.
+func RenderPaths(paths []string, s Settings, outDir string, out io.Writer) error {
+	files, err := ExpandPaths(paths)
+	if err != nil {
+		return err
+	}
+	jobs, err := PrepareAll(files, s)
+	if err != nil {
+		return err
+	}
+	rendered := make([][]byte, len(jobs))
+	var errs []error
+	for i, j := range jobs {
+		ms, err := j.Render(s)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		rendered[i] = Stream(ms)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if outDir == "" {
+		for _, r := range rendered {
+			if _, err := out.Write(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i, j := range jobs {
+		if err := WriteFileAtomic(JobFile(outDir, j), rendered[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,6 +43,23 @@ func (dc *decoder) fail(n *yaml.Node, field, format string, args ...any) {
 
 var yamlLineRE = regexp.MustCompile(`^line (\d+)(?:, column (\d+))?: (.*)$`)
 
+// yamlParserProblems are the problems yaml.v3's parser (as opposed to its
+// scanner) reports. yaml.v3 prints their line 0-based, and it is the line where
+// the enclosing collection starts.
+var yamlParserProblems = []string{
+	"did not find expected <stream-start>",
+	"did not find expected <document start>",
+	"did not find expected node content",
+	"did not find expected '-' indicator",
+	"did not find expected key",
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"found undefined tag handle",
+	"found duplicate %YAML directive",
+	"found duplicate %TAG directive",
+	"found incompatible YAML document",
+}
+
 // yamlError turns a yaml.v3 syntax error into FieldErrors, keeping its line.
 func (dc *decoder) yamlError(err error) {
 	var messages []string
@@ -60,6 +78,9 @@ func (dc *decoder) yamlError(err error) {
 				p.Column, _ = strconv.Atoi(sub[2])
 			}
 			m = sub[3]
+			if slices.Contains(yamlParserProblems, m) {
+				p.Line++
+			}
 		}
 		dc.failAt(p, "", "invalid YAML: %s", m)
 	}

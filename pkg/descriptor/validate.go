@@ -173,16 +173,16 @@ func (v *validator) images(s *FlinkJobSpec) {
 		digestReason = "the generator runs with --require-digest"
 	}
 	if s.Image == "" {
-		v.errorf("spec.Image", "required; the job's image with the JAR under /opt/flink/usrlib, e.g. registry.example.com/team/job:1.0.0")
+		v.errorf("spec.image", "required; the job's image with the JAR under /opt/flink/usrlib, e.g. registry.example.com/team/job:1.0.0")
 	} else {
-		v.image("spec.Image", s.Image, digestReason)
+		v.image("spec.image", s.Image, digestReason)
 	}
 	if s.ImagePullPolicy != "" && !slices.Contains(PullPolicies, string(s.ImagePullPolicy)) {
-		v.errorf("spec.ImagePullPolicy", "%q is not valid; use one of %s", s.ImagePullPolicy, strings.Join(PullPolicies, ", "))
+		v.errorf("spec.imagePullPolicy", "%q is not valid; use one of %s", s.ImagePullPolicy, strings.Join(PullPolicies, ", "))
 	}
 	for i, secret := range s.ImagePullSecrets {
 		for _, msg := range validation.IsDNS1123Subdomain(secret) {
-			v.errorf(fmt.Sprintf("spec.ImagePullSecrets[%d]", i), "%q is not a valid Secret name: %s", secret, msg)
+			v.errorf(fmt.Sprintf("spec.imagePullSecrets[%d]", i), "%q is not a valid Secret name: %s", secret, msg)
 		}
 	}
 	if s.HAType() == HATypeZetcd {

@@ -557,8 +557,11 @@ func (v *validator) podTemplate(pt *PodTemplate) {
 		if !volumes[m.Name] {
 			v.errorf(path+".name", "%q is not a volume in podTemplate.volumes; add it there or fix the name", m.Name)
 		}
-		if !strings.HasPrefix(m.MountPath, "/") {
+		switch {
+		case m.MountPath == "":
 			v.errorf(path+".mountPath", "required; an absolute path such as /data")
+		case !strings.HasPrefix(m.MountPath, "/"):
+			v.errorf(path+".mountPath", "%q must be an absolute path, e.g. /data", m.MountPath)
 		}
 	}
 	containers := map[string]bool{}

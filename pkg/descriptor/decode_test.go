@@ -333,11 +333,9 @@ func TestDecoderTypes(t *testing.T) {
 	}
 	decode := func(text string) (target, ErrorList) {
 		var out target
-		doc := &Document{}
 		dec := &decoder{file: "t.yaml", positions: map[string]Position{}}
 		root := dec.readSingleDocument([]byte(text))
 		require.NotNil(t, root)
-		_ = doc
 		dec.decode(root, reflect.ValueOf(&out).Elem(), "")
 		return out, dec.errs
 	}

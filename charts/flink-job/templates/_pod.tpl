@@ -69,8 +69,24 @@ annotations stay on the objects: a new commit must not restart a streaming job.
     - name: flink-conf
       mountPath: /opt/flink/conf
 {{- with .Values.podTemplate.initContainers }}
-{{ toYaml . }}
+{{ include "flink-job.userContainers" . }}
 {{- end }}
+{{- end -}}
+
+{{- /*
+flink-job.userContainers renders podTemplate sidecars or initContainers; one without a
+securityContext gets the restricted minimum (the pod already sets runAsNonRoot and seccomp).
+*/ -}}
+{{- define "flink-job.userContainers" -}}
+{{- $out := list -}}
+{{- range . -}}
+{{- $c := deepCopy . -}}
+{{- if not (hasKey $c "securityContext") -}}
+{{- $_ := set $c "securityContext" (dict "allowPrivilegeEscalation" false "capabilities" (dict "drop" (list "ALL"))) -}}
+{{- end -}}
+{{- $out = append $out $c -}}
+{{- end -}}
+{{- toYaml $out -}}
 {{- end -}}
 
 {{- /* flink-job.flinkEnv is the environment of a Flink container; rpcAddress is what the entrypoint writes into jobmanager.rpc.address. */ -}}
@@ -219,7 +235,7 @@ spec:
       volumeMounts:
         {{- include "flink-job.flinkMounts" . | nindent 8 }}
     {{- with .Values.podTemplate.sidecars }}
-    {{- toYaml . | nindent 4 }}
+    {{- include "flink-job.userContainers" . | nindent 4 }}
     {{- end }}
   volumes:
     {{- include "flink-job.volumes" . | nindent 4 }}

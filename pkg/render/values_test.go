@@ -1,0 +1,63 @@
+package render_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"sigs.k8s.io/yaml"
+
+	"github.com/jobcharts/jobcharts/pkg/render"
+)
+
+// TestGeneratorDefaultsMatchChart: for a minimal descriptor the generator writes every
+// value explicitly; each must equal the chart's own default, so a hand install and a
+// generated one of the same job agree, and the two lists of defaults cannot drift.
+func TestGeneratorDefaultsMatchChart(t *testing.T) {
+	job, err := render.Prepare("../../tests/golden/minimal-1.20/descriptor.yaml", render.Settings{GitCommit: "0123456"})
+	require.NoError(t, err)
+	generated, err := job.ValuesYAML()
+	require.NoError(t, err)
+	gen, err := chartutil.ReadValues(generated)
+	require.NoError(t, err)
+	ch, err := render.LoadChart("flink-job")
+	require.NoError(t, err)
+
+	// Values the descriptor itself sets, or that exist only in generated output.
+	set := map[string]bool{"image": true, "job.jarURI": true, "flinkVersion": true,
+		"traceability.descriptorSha256": true, "traceability.gitCommit": true}
+	var walk func(prefix string, g map[string]any)
+	walk = func(prefix string, g map[string]any) {
+		for k, v := range g {
+			path := prefix + k
+			if set[path] {
+				continue
+			}
+			if sub, ok := v.(map[string]any); ok && len(sub) > 0 {
+				walk(path+".", sub)
+				continue
+			}
+			def, ok := lookup(ch.Values, path)
+			require.True(t, ok, "generated value %s has no chart default", path)
+			a, _ := yaml.Marshal(v)
+			b, _ := yaml.Marshal(def)
+			require.Equal(t, string(b), string(a), "default of %s: chart says %s, generator says %s", path, b, a)
+		}
+	}
+	walk("", gen)
+}
+
+func lookup(values map[string]any, path string) (any, bool) {
+	var cur any = values
+	for _, key := range strings.Split(path, ".") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[key]; !ok {
+			return nil, false
+		}
+	}
+	return cur, true
+}

@@ -111,38 +111,93 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // keys, several documents and oversized input are errors. The error, if any, is
 // an ErrorList holding every problem found; the Document is nil then.
 func Parse(path string, data []byte) (*Document, error) {
+	doc, errs := parse(path, data)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// Check reads, decodes and validates the descriptor at path and reports every
+// problem at once: decoding problems (unknown fields, wrong types) together with
+// the validation problems of the fields that did decode.
+func Check(path string, opts Options) (*Document, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading descriptor: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading descriptor: %w", err)
+	}
+	doc, errs := parse(path, data)
+	if doc == nil {
+		return nil, errs.Err()
+	}
+	failed := map[string]bool{}
+	for _, e := range errs {
+		failed[e.Field] = true
+	}
+	for _, e := range doc.Validate(opts) {
+		if !underFailed(e.Field, failed) {
+			errs = append(errs, e)
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// underFailed tells whether field or one of its ancestors failed to decode, where a
+// validation message would only repeat the decoding one.
+func underFailed(field string, failed map[string]bool) bool {
+	for ; field != ""; field = parentPath(field) {
+		if failed[field] {
+			return true
+		}
+	}
+	return false
+}
+
+// parse decodes data; the Document is returned (partly filled) whenever the kind
+// was recognised, so Check can still validate what did decode.
+func parse(path string, data []byte) (*Document, ErrorList) {
 	doc := &Document{Path: path, positions: map[string]Position{}}
 	dec := &decoder{file: path, positions: doc.positions}
 	if len(data) > MaxFileSize {
 		dec.failAt(Position{1, 1}, "", "file is larger than %d bytes (1 MiB); a descriptor is a small file", MaxFileSize)
-		return nil, dec.errs.Err()
+		return nil, dec.errs
 	}
 	doc.Data = bytes.TrimPrefix(data, utf8BOM)
 
 	root := dec.readSingleDocument(doc.Data)
 	if root == nil || len(dec.errs) > 0 {
-		return nil, dec.errs.Err()
+		return nil, dec.errs
 	}
 	if n, msg := checkLimits(root); n != nil {
 		dec.fail(n, "", "%s", msg)
-		return nil, dec.errs.Err()
+		return nil, dec.errs
 	}
 	if root.Kind != yaml.MappingNode {
 		dec.fail(root, "", "a descriptor is a mapping with apiVersion, kind, metadata and spec; got %s", describe(root))
-		return nil, dec.errs.Err()
+		return nil, dec.errs
 	}
 
 	dec.checkAPIVersion(root)
 	doc.Kind = dec.checkKind(root)
+	decoded := false
 	for _, k := range kinds {
 		if k.name == doc.Kind {
 			k.decode(doc, dec, root)
+			decoded = true
 		}
 	}
-	if err := dec.errs.Err(); err != nil {
-		return nil, err
+	if !decoded {
+		return nil, dec.errs
 	}
-	return doc, nil
+	return doc, dec.errs
 }
 
 // readSingleDocument parses data and returns the content of its only YAML

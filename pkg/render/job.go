@@ -60,11 +60,8 @@ type Job struct {
 // Prepare loads, validates and derives values for one descriptor file. Input
 // problems come back as a descriptor.ErrorList.
 func Prepare(path string, s Settings) (*Job, error) {
-	doc, err := descriptor.Load(path)
+	doc, err := descriptor.Check(path, descriptor.Options{RequireDigest: s.RequireDigest})
 	if err != nil {
-		return nil, err
-	}
-	if err := doc.Validate(descriptor.Options{RequireDigest: s.RequireDigest}).Err(); err != nil {
 		return nil, err
 	}
 	sum := sha256.Sum256(doc.Data)

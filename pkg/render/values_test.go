@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/jobcharts/jobcharts/pkg/render"
+	"github.com/jobcharts/jobcharts/pkg/render/rendertest"
 )
 
 // TestGeneratorDefaultsMatchChart: for a minimal descriptor the generator writes every
@@ -60,4 +61,31 @@ func lookup(values map[string]any, path string) (any, bool) {
 		}
 	}
 	return cur, true
+}
+
+// A new commit alone (same descriptor) must change no pod template and no workload
+// name: pipelines re-apply every job on every commit.
+func TestNewCommitRestartsNothing(t *testing.T) {
+	for _, path := range []string{"../../tests/golden/batch-1.20/descriptor.yaml", "../../tests/golden/ha-kubernetes-1.20/descriptor.yaml"} {
+		render1 := renderWith(t, path, "1111111111111111111111111111111111111111")
+		render2 := renderWith(t, path, "2222222222222222222222222222222222222222")
+		require.Equal(t, len(render1), len(render2))
+		for i := range render1 {
+			require.Equal(t, render1[i].Name, render2[i].Name, "object names must not depend on the commit")
+		}
+		for name, tpl := range rendertest.PodTemplates(t, render1) {
+			other := rendertest.PodTemplates(t, render2)[name]
+			require.NotNil(t, other, name)
+			require.Equal(t, tpl, other, "pod template of %s must not depend on the commit", name)
+		}
+	}
+}
+
+func renderWith(t *testing.T, path, commit string) []render.Manifest {
+	t.Helper()
+	job, err := render.Prepare(path, render.Settings{GitCommit: commit})
+	require.NoError(t, err)
+	ms, err := job.Render(render.Settings{})
+	require.NoError(t, err)
+	return ms
 }

@@ -112,9 +112,12 @@ the job). Batch runs also include the run hash: every changed spec is a new run.
 {{- end -}}
 {{- end -}}
 
-{{- /* flink-job.runHash identifies one batch run: a digest of all values. */ -}}
+{{- /*
+flink-job.runHash identifies one batch run: a digest of the values that shape it. The
+traceability values are left out: a new commit alone must not re-run the job.
+*/ -}}
 {{- define "flink-job.runHash" -}}
-{{- toJson .Values | sha256sum | trunc 7 -}}
+{{- omit .Values "traceability" | toJson | sha256sum | trunc 7 -}}
 {{- end -}}
 
 {{- /* flink-job.batchJobName names the batch JobManager Job; a new spec makes a new Job (a Job's pod template is immutable). */ -}}

@@ -92,17 +92,25 @@ func kindNames() string {
 // Load reads and decodes the descriptor at path. Problems with the content are
 // returned as an ErrorList; failing to read the file is a plain error.
 func Load(path string) (*Document, error) {
+	data, err := readDescriptor(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// readDescriptor reads one byte more than allowed so parse can tell an oversized file.
+func readDescriptor(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading descriptor: %w", err)
 	}
 	defer f.Close()
-	// Read one byte more than allowed so Parse can tell an oversized file.
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading descriptor: %w", err)
 	}
-	return Parse(path, data)
+	return data, nil
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -122,14 +130,9 @@ func Parse(path string, data []byte) (*Document, error) {
 // problem at once: decoding problems (unknown fields, wrong types) together with
 // the validation problems of the fields that did decode.
 func Check(path string, opts Options) (*Document, error) {
-	f, err := os.Open(path)
+	data, err := readDescriptor(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading descriptor: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading descriptor: %w", err)
+		return nil, err
 	}
 	doc, errs := parse(path, data)
 	if doc == nil {

@@ -477,7 +477,13 @@ func restartFieldsText(restartType string) string {
 }
 
 func (v *validator) metrics(m *Metrics) {
-	if m == nil || m.Prometheus == nil || m.Prometheus.Port == nil {
+	if m == nil || m.Prometheus == nil {
+		return
+	}
+	if m.Prometheus.PodMonitor && !m.Prometheus.Enabled {
+		v.errorf("spec.metrics.prometheus.podMonitor", "a PodMonitor needs the reporter: set spec.metrics.prometheus.enabled: true")
+	}
+	if m.Prometheus.Port == nil {
 		return
 	}
 	port := *m.Prometheus.Port
@@ -488,6 +494,12 @@ func (v *validator) metrics(m *Metrics) {
 		v.errorf("spec.metrics.prometheus.port", "%d is one of Flink's own ports (6121-6125, 8081); use another, e.g. %d", port, DefaultPrometheusPort)
 	}
 }
+
+// Up to Flink 1.18 the Java 17 flags go into env.java.opts.all; from 1.19 into
+// env.java.default-opts.all, which leaves env.java.opts.all to the user.
+const javaOptsAllKey = "env.java.opts.all"
+
+var javaDefaultOptsSince = flink.MustParseVersion("1.19")
 
 func (v *validator) flinkConfiguration(conf map[string]Scalar) {
 	for _, key := range sortedKeys(conf) {
@@ -502,6 +514,10 @@ func (v *validator) flinkConfiguration(conf map[string]Scalar) {
 			} else {
 				v.errorf(path, "%s; remove it", field)
 			}
+			continue
+		}
+		if key == javaOptsAllKey && v.versionKnown && !v.version.AtLeast(javaDefaultOptsSince) {
+			v.errorf(path, "before Flink %s the chart sets %s itself (the Java 17 module flags); use env.java.opts.jobmanager and env.java.opts.taskmanager", javaDefaultOptsSince, key)
 			continue
 		}
 		if credentialKeyRE.MatchString(key) {

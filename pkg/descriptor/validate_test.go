@@ -330,6 +330,16 @@ func TestValidate(t *testing.T) {
 			want: `t.yaml:12:19: spec.restartStrategy.jitterFactor: must be from 0 to 1 (got 1.5)`,
 		},
 		{
+			name: "pod monitor without the reporter",
+			yaml: header + "  metrics:\n    prometheus:\n      podMonitor: true\n",
+			want: `t.yaml:12:19: spec.metrics.prometheus.podMonitor: a PodMonitor needs the reporter: set spec.metrics.prometheus.enabled: true`,
+		},
+		{
+			name: "java opts owned by the chart before 1.19",
+			yaml: strings.Replace(header, `flinkVersion: "1.20"`, `flinkVersion: "1.18"`, 1) + "  flinkConfiguration:\n    env.java.opts.all: -Xss2m\n",
+			want: `t.yaml:11:5: spec.flinkConfiguration.env.java.opts.all: before Flink 1.19 the chart sets env.java.opts.all itself`,
+		},
+		{
 			name: "backoff multiplier below 1",
 			yaml: header + "  restartStrategy:\n    type: exponential-delay\n    backoffMultiplier: 0.5\n",
 			want: `t.yaml:12:24: spec.restartStrategy.backoffMultiplier: must be at least 1 (got 0.5)`,

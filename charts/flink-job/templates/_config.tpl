@@ -93,9 +93,9 @@ string values, with each key in the dialect of .Values.flinkVersion:
 {{- else if eq . "exponential-delay" -}}
 {{- with $rs.initialBackoff -}}{{- $_ := set $c "restart-strategy.exponential-delay.initial-backoff" . -}}{{- end -}}
 {{- with $rs.maxBackoff -}}{{- $_ := set $c "restart-strategy.exponential-delay.max-backoff" . -}}{{- end -}}
-{{- if $rs.backoffMultiplier -}}{{- $_ := set $c "restart-strategy.exponential-delay.backoff-multiplier" (include "flink-job.scalar" $rs.backoffMultiplier) -}}{{- end -}}
+{{- if not (kindIs "invalid" $rs.backoffMultiplier) -}}{{- $_ := set $c "restart-strategy.exponential-delay.backoff-multiplier" (include "flink-job.scalar" $rs.backoffMultiplier) -}}{{- end -}}
 {{- with $rs.resetBackoffThreshold -}}{{- $_ := set $c "restart-strategy.exponential-delay.reset-backoff-threshold" . -}}{{- end -}}
-{{- if $rs.jitterFactor -}}{{- $_ := set $c "restart-strategy.exponential-delay.jitter-factor" (include "flink-job.scalar" $rs.jitterFactor) -}}{{- end -}}
+{{- if not (kindIs "invalid" $rs.jitterFactor) -}}{{- $_ := set $c "restart-strategy.exponential-delay.jitter-factor" (include "flink-job.scalar" $rs.jitterFactor) -}}{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- /* metrics */ -}}

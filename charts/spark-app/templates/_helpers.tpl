@@ -1,0 +1,137 @@
+{{- /*
+spark-app.fullname is the base of every object name: fullnameOverride or the release
+name, at most 33 characters: the driver pod is <base>-<7 hex>-<5 random>, and that name
+is the executor pod name prefix, which Spark limits to 47 characters.
+*/ -}}
+{{- define "spark-app.fullname" -}}
+{{- $name := default .Release.Name .Values.fullnameOverride -}}
+{{- if gt (len $name) 33 -}}
+{{- fail (printf "name %q is %d characters long; at most 33 are allowed so that the driver pod name (%s-<7 hex>-<5 random>), which prefixes every executor pod, stays within Spark's 47. Use a shorter release name or set fullnameOverride." $name (len $name) $name) -}}
+{{- end -}}
+{{- $name -}}
+{{- end -}}
+
+{{- define "spark-app.confName" -}}{{ include "spark-app.fullname" . }}-conf{{- end -}}
+{{- define "spark-app.driverServiceName" -}}{{ include "spark-app.fullname" . }}-driver{{- end -}}
+
+{{- /* spark-app.runHash identifies one run: the values that shape it, without traceability (a new commit alone re-runs nothing). */ -}}
+{{- define "spark-app.runHash" -}}
+{{- omit .Values "traceability" | toJson | sha256sum | trunc 7 -}}
+{{- end -}}
+
+{{- /* spark-app.jobName names the driver Job; a changed spec makes a new Job because a Job's pod template is immutable. */ -}}
+{{- define "spark-app.jobName" -}}{{ include "spark-app.fullname" . }}-{{ include "spark-app.runHash" . }}{{- end -}}
+
+{{- define "spark-app.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "spark-app.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{- /* spark-app.selectorLabels: call with (dict "ctx" $ "component" "driver"). */ -}}
+{{- define "spark-app.selectorLabels" -}}
+app.kubernetes.io/name: {{ .ctx.Chart.Name }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+{{- with get . "component" }}
+app.kubernetes.io/component: {{ . }}
+{{- end }}
+{{- end -}}
+
+{{- /* spark-app.labels: call with (dict "ctx" $ "component" "..."). */ -}}
+{{- define "spark-app.labels" -}}
+{{- $l := dict -}}
+{{- range $k, $v := .ctx.Values.commonLabels -}}{{- $_ := set $l $k $v -}}{{- end -}}
+{{- $_ := set $l "helm.sh/chart" (printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-") -}}
+{{- $_ := set $l "app.kubernetes.io/managed-by" .ctx.Release.Service -}}
+{{- $_ := set $l "app.kubernetes.io/part-of" (include "spark-app.fullname" .ctx) -}}
+{{- with .ctx.Chart.AppVersion -}}{{- $_ := set $l "app.kubernetes.io/version" (. | trunc 63 | trimSuffix "-") -}}{{- end -}}
+{{- $_ := set $l "app.kubernetes.io/name" .ctx.Chart.Name -}}
+{{- $_ := set $l "app.kubernetes.io/instance" .ctx.Release.Name -}}
+{{- with get . "component" -}}{{- $_ := set $l "app.kubernetes.io/component" . -}}{{- end -}}
+{{- toYaml $l -}}
+{{- end -}}
+
+{{- /* spark-app.annotations: commonAnnotations plus the traceability annotations. */ -}}
+{{- define "spark-app.annotations" -}}
+{{- $a := dict -}}
+{{- range $k, $v := .Values.commonAnnotations -}}{{- $_ := set $a $k $v -}}{{- end -}}
+{{- with .Values.traceability.descriptorSha256 -}}{{- $_ := set $a "jobcharts.io/descriptor-sha256" . -}}{{- end -}}
+{{- with .Values.traceability.gitCommit -}}{{- $_ := set $a "jobcharts.io/git-commit" . -}}{{- end -}}
+{{- with $a -}}{{- toYaml . -}}{{- end -}}
+{{- end -}}
+
+{{- /* spark-app.metadata: call with (dict "ctx" $ "name" "..." "component" "..."). */ -}}
+{{- define "spark-app.metadata" -}}
+name: {{ .name }}
+labels:
+  {{- include "spark-app.labels" . | nindent 2 }}
+{{- with include "spark-app.annotations" .ctx }}
+annotations:
+  {{- . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{- /* spark-app.mi turns a memory quantity in Mi or Gi into whole MiB. */ -}}
+{{- define "spark-app.mi" -}}
+{{- $q := toString . -}}
+{{- if hasSuffix "Gi" $q -}}{{- mul (trimSuffix "Gi" $q | int64) 1024 -}}
+{{- else if hasSuffix "Mi" $q -}}{{- trimSuffix "Mi" $q | int64 -}}
+{{- else -}}{{- fail (printf "memory %q must be given in Mi or Gi (e.g. 2048Mi or 2Gi)" $q) -}}
+{{- end -}}
+{{- end -}}
+
+{{- /* spark-app.millicores turns a CPU quantity ("2", "1500m") into millicores. */ -}}
+{{- define "spark-app.millicores" -}}
+{{- $q := toString . -}}
+{{- if hasSuffix "m" $q -}}{{- trimSuffix "m" $q | int64 -}}
+{{- else if regexMatch "^[0-9]+$" $q -}}{{- mul ($q | int64) 1000 -}}
+{{- else -}}{{- fail (printf "cpu %q must be whole cores or millicores (e.g. 2 or 1500m)" $q) -}}
+{{- end -}}
+{{- end -}}
+
+{{- /* spark-app.cores is Spark's whole number of task slots for a CPU quantity (at least 1). */ -}}
+{{- define "spark-app.cores" -}}
+{{- max 1 (div (include "spark-app.millicores" . | int64) 1000) -}}
+{{- end -}}
+
+{{- /* spark-app.podMemory is the container memory: the JVM heap plus the overhead, in Mi. */ -}}
+{{- define "spark-app.podMemory" -}}
+{{- add (include "spark-app.mi" .memory | int64) (include "spark-app.mi" .memoryOverhead | int64) -}}Mi
+{{- end -}}
+
+{{- /* spark-app.scalar prints a values scalar without scientific notation. */ -}}
+{{- define "spark-app.scalar" -}}
+{{- if and (kindIs "float64" .) (eq . (floor .)) -}}{{- int64 . -}}{{- else -}}{{- . -}}{{- end -}}
+{{- end -}}
+
+{{- define "spark-app.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 185
+runAsGroup: 185
+fsGroup: 185
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "spark-app.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+capabilities:
+  drop: ["ALL"]
+{{- end -}}
+
+{{- /* spark-app.userContainers renders sidecars or initContainers; one without a securityContext gets the restricted minimum. */ -}}
+{{- define "spark-app.userContainers" -}}
+{{- $out := list -}}
+{{- range . -}}
+{{- $c := deepCopy . -}}
+{{- if not (hasKey $c "securityContext") -}}
+{{- $_ := set $c "securityContext" (dict "allowPrivilegeEscalation" false "capabilities" (dict "drop" (list "ALL"))) -}}
+{{- end -}}
+{{- $out = append $out $c -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}

@@ -131,7 +131,7 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "empty file",
 			yaml: "",
-			want: []string{`t.yaml:1:1: the file is empty; expected a descriptor (apiVersion: jobcharts.io/v1alpha1, kind: FlinkJob)`},
+			want: []string{`t.yaml:1:1: the file is empty; expected a descriptor (apiVersion: jobcharts.io/v1alpha1, kind: one of FlinkJob, SparkApp)`},
 		},
 		{
 			name: "only comments",
@@ -166,12 +166,12 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "unknown kind",
 			yaml: strings.Replace(header, "kind: FlinkJob", "kind: FlinkSession", 1),
-			want: []string{`t.yaml:2:7: kind: unknown kind "FlinkSession"; valid kinds: FlinkJob`},
+			want: []string{`t.yaml:2:7: kind: unknown kind "FlinkSession"; valid kinds: FlinkJob, SparkApp`},
 		},
 		{
 			name: "missing kind",
 			yaml: strings.Replace(header, "kind: FlinkJob\n", "", 1),
-			want: []string{`t.yaml:1:1: kind: required; valid kinds: FlinkJob`},
+			want: []string{`t.yaml:1:1: kind: required; valid kinds: FlinkJob, SparkApp`},
 		},
 		{
 			name: "alias bomb",

@@ -29,10 +29,12 @@ type Document struct {
 	Path string
 	// Data is the file content as read (a UTF-8 BOM removed).
 	Data []byte
-	// Kind is the descriptor kind (KindFlinkJob).
+	// Kind is the descriptor kind (KindFlinkJob or KindSparkApp).
 	Kind string
 	// Flink is the descriptor when Kind is KindFlinkJob.
 	Flink *FlinkJob
+	// Spark is the descriptor when Kind is KindSparkApp.
+	Spark *SparkApp
 
 	positions map[string]Position
 }
@@ -69,8 +71,8 @@ func parentPath(path string) string {
 // kindDecoder decodes the descriptor of one kind into doc.
 type kindDecoder func(doc *Document, dec *decoder, root *yaml.Node)
 
-// kinds lists the descriptor kinds this release understands. A new kind
-// (KindSparkApp) is one more entry.
+// kinds lists the descriptor kinds this release understands, in the order
+// messages list them. A new kind is one more entry.
 var kinds = []struct {
 	name   string
 	decode kindDecoder
@@ -79,15 +81,22 @@ var kinds = []struct {
 		doc.Flink = &FlinkJob{}
 		dec.decode(root, reflect.ValueOf(doc.Flink).Elem(), "")
 	}},
+	{KindSparkApp, func(doc *Document, dec *decoder, root *yaml.Node) {
+		doc.Spark = &SparkApp{}
+		dec.decode(root, reflect.ValueOf(doc.Spark).Elem(), "")
+	}},
 }
 
-func kindNames() string {
+// Kinds returns the descriptor kinds this release understands.
+func Kinds() []string {
 	names := make([]string, len(kinds))
 	for i, k := range kinds {
 		names[i] = k.name
 	}
-	return strings.Join(names, ", ")
+	return names
 }
+
+func kindNames() string { return strings.Join(Kinds(), ", ") }
 
 // Load reads and decodes the descriptor at path. Problems with the content are
 // returned as an ErrorList; failing to read the file is a plain error.
@@ -210,7 +219,7 @@ func (dc *decoder) readSingleDocument(data []byte) *yaml.Node {
 	var first yaml.Node
 	if err := yd.Decode(&first); err != nil {
 		if errors.Is(err, io.EOF) {
-			dc.failAt(Position{1, 1}, "", "the file is empty; expected a descriptor (apiVersion: %s, kind: %s)", APIVersion, kindNames())
+			dc.failAt(Position{1, 1}, "", "the file is empty; expected a descriptor (apiVersion: %s, kind: one of %s)", APIVersion, kindNames())
 		} else {
 			dc.yamlError(err)
 		}
@@ -225,7 +234,7 @@ func (dc *decoder) readSingleDocument(data []byte) *yaml.Node {
 		dc.failAt(Position{second.Line, second.Column}, "", "the file holds more than one YAML document; put one descriptor in each file")
 	}
 	if len(first.Content) == 0 || isNull(first.Content[0]) {
-		dc.failAt(Position{1, 1}, "", "the document is empty; expected a descriptor (apiVersion: %s, kind: %s)", APIVersion, kindNames())
+		dc.failAt(Position{1, 1}, "", "the document is empty; expected a descriptor (apiVersion: %s, kind: one of %s)", APIVersion, kindNames())
 		return nil
 	}
 	return first.Content[0]

@@ -50,7 +50,8 @@ func newRootCmd(out io.Writer) *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRenderCmd(out), newValuesCmd(out), newValidateCmd(out), newSchemaCmd(out), newVersionCmd(out))
+	root.AddCommand(newRenderCmd(out), newValuesCmd(out), newValidateCmd(out), newSchemaCmd(out), newVersionCmd(out),
+		newChartCmd(out))
 	return root
 }
 

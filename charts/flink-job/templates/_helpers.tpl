@@ -25,9 +25,17 @@ name. It is refused above 51 characters because the longest derived name,
 {{- end -}}
 {{- end -}}
 
+{{- /*
+flink-job.name is app.kubernetes.io/name: the chart's name, or the chart a job chart was made
+from (annotation jobcharts.io/base-chart), so selectors stay the same whichever chart renders the job.
+*/ -}}
+{{- define "flink-job.name" -}}
+{{- index .Chart.Annotations "jobcharts.io/base-chart" | default .Chart.Name -}}
+{{- end -}}
+
 {{- /* flink-job.selectorLabels are the stable labels selectors use. Call with (dict "ctx" $ "component" "jobmanager"). */ -}}
 {{- define "flink-job.selectorLabels" -}}
-app.kubernetes.io/name: {{ .ctx.Chart.Name }}
+app.kubernetes.io/name: {{ include "flink-job.name" .ctx }}
 app.kubernetes.io/instance: {{ .ctx.Release.Name }}
 {{- with get . "component" }}
 app.kubernetes.io/component: {{ . }}
@@ -41,8 +49,8 @@ app.kubernetes.io/component: {{ . }}
 {{- $_ := set $l "helm.sh/chart" (printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-") -}}
 {{- $_ := set $l "app.kubernetes.io/managed-by" .ctx.Release.Service -}}
 {{- $_ := set $l "app.kubernetes.io/part-of" (include "flink-job.fullname" .ctx) -}}
-{{- with .ctx.Chart.AppVersion -}}{{- $_ := set $l "app.kubernetes.io/version" (. | trunc 63 | trimSuffix "-") -}}{{- end -}}
-{{- $_ := set $l "app.kubernetes.io/name" .ctx.Chart.Name -}}
+{{- with .ctx.Chart.AppVersion -}}{{- $_ := set $l "app.kubernetes.io/version" (. | replace ":" "_" | replace "+" "_" | trunc 63 | trimSuffix "-" | trimSuffix "_") -}}{{- end -}}
+{{- $_ := set $l "app.kubernetes.io/name" (include "flink-job.name" .ctx) -}}
 {{- $_ := set $l "app.kubernetes.io/instance" .ctx.Release.Name -}}
 {{- with get . "component" -}}{{- $_ := set $l "app.kubernetes.io/component" . -}}{{- end -}}
 {{- toYaml $l -}}

@@ -148,6 +148,10 @@ func StartCluster(ctx context.Context, opts ClusterOptions) (c *Cluster, err err
 		// The default admission plugins stay on (PodSecurity among them): --enable-admission-plugins
 		// is not given on purpose.
 		"--allow-privileged=true",
+		// Debian's etcd 3.4 cannot serve RequestWatchProgress, so streaming lists (WatchList) fail
+		// with an error that kwok's client-go (v0.36) retries with back-off, seconds late; with the
+		// gate off the API server refuses them as invalid and clients fall back to LIST+WATCH.
+		"--feature-gates=WatchList=false",
 		"--profiling=false",
 	); err != nil {
 		return c, err
@@ -214,6 +218,9 @@ func StartCluster(ctx context.Context, opts ClusterOptions) (c *Cluster, err err
 		"--server-address=127.0.0.1:"+strconv.Itoa(kwokPort),
 		"--cidr=10.244.0.0/16",
 		"--node-ip=10.255.0.1",
+		// kwok renews a Lease per node (the kubelet's heartbeat); without it the node lifecycle
+		// controller marks every node NotReady after its grace period and evicts the pods.
+		"--node-lease-duration-seconds=40",
 		"--config="+opts.KwokStages,
 	); err != nil {
 		return c, err

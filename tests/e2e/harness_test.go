@@ -76,6 +76,7 @@ func TestHarness(t *testing.T) {
 		// A privileged pod is refused outright.
 		bad := restrictedPod(map[string]string{"app": "bad"})
 		bad.Spec.Containers[0].SecurityContext.Privileged = ptr(true)
+		bad.Spec.Containers[0].SecurityContext.AllowPrivilegeEscalation = nil
 		_, err := kc.CoreV1().Pods(ns).Create(ctx, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "bad"}, Spec: bad.Spec},
 			metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
 		if !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), "violates PodSecurity") {
@@ -125,8 +126,9 @@ func TestHarness(t *testing.T) {
 		if allowed(t, ctx, sa, ns, "get", "", "secrets") {
 			t.Errorf("%s may get secrets: RBAC is not enforced", sa)
 		}
-		if !allowed(t, ctx, "admin", ns, "get", "", "secrets") {
-			t.Errorf("admin may not get secrets")
+		if !allowedSAR(t, ctx, authorizationv1.SubjectAccessReviewSpec{User: "admin", Groups: []string{"system:masters"},
+			ResourceAttributes: &authorizationv1.ResourceAttributes{Namespace: ns, Verb: "get", Resource: "secrets"}}) {
+			t.Errorf("system:masters may not get secrets")
 		}
 	})
 

@@ -85,6 +85,10 @@ func ReproducibleTime(dir, commit string) (time.Time, error) {
 	return time.Unix(0, 0).UTC(), nil
 }
 
+// ReadPackage reads a chart package's Chart.yaml and the mtime of its entry (the time
+// Package stamped).
+func ReadPackage(data []byte) (*chart.Metadata, time.Time, error) { return archiveInfo(data) }
+
 // archiveInfo reads a chart package's Chart.yaml and the mtime of its entry.
 func archiveInfo(data []byte) (*chart.Metadata, time.Time, error) {
 	gz, err := gzip.NewReader(bytes.NewReader(data))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	pathpkg "path"
 	"regexp"
 	"slices"
 	"sort"
@@ -56,6 +57,8 @@ func (d *Document) Validate(opts Options) ErrorList {
 	switch d.Kind {
 	case KindFlinkJob:
 		v.flinkJob(d.Flink)
+	case KindSparkApp:
+		v.sparkApp(d.Spark)
 	}
 	v.errs.Sort()
 	return v.errs
@@ -81,7 +84,13 @@ func (v *validator) errorf(path, format string, args ...any) {
 
 func (v *validator) flinkJob(f *FlinkJob) {
 	s := &f.Spec
-	v.metadata(f.Metadata)
+	v.metadata(f.Metadata, nameRule{
+		max:     MaxNameLength,
+		example: "clickstream-enricher",
+		why: func(name string) string {
+			return fmt.Sprintf("the longest derived object name, %s-taskmanager, must stay within Kubernetes' 63 (derived names: -jobmanager, -taskmanager, -config, -zetcd)", name)
+		},
+	})
 	v.flinkVersion(s.FlinkVersion)
 	v.images(s)
 	v.job(s)
@@ -97,18 +106,27 @@ func (v *validator) flinkJob(f *FlinkJob) {
 	v.restartStrategy(s.RestartStrategy)
 	v.metrics(s.Metrics)
 	v.flinkConfiguration(s.FlinkConfiguration)
-	v.env(s)
-	v.podTemplate(s.PodTemplate)
+	v.env(s.Env, nil)
+	v.podTemplate("spec.podTemplate", s.PodTemplate, podTemplateRules{
+		reservedVolumes:    ReservedVolumeNames,
+		reservedContainers: ReservedContainerNames,
+	})
 	v.serviceAccount(s.ServiceAccount)
 }
 
-func (v *validator) metadata(m ObjectMeta) {
+// nameRule is how long metadata.name may be for a kind, and why.
+type nameRule struct {
+	max     int
+	example string
+	why     func(name string) string
+}
+
+func (v *validator) metadata(m ObjectMeta, rule nameRule) {
 	switch {
 	case m.Name == "":
-		v.errorf("metadata.name", "required; a DNS-1035 label such as clickstream-enricher")
-	case len(m.Name) > MaxNameLength:
-		v.errorf("metadata.name", "%q is %d characters; at most %d: the longest derived object name, %s-taskmanager, must stay within Kubernetes' 63 (derived names: -jobmanager, -taskmanager, -config, -zetcd)",
-			m.Name, len(m.Name), MaxNameLength, m.Name)
+		v.errorf("metadata.name", "required; a DNS-1035 label such as %s", rule.example)
+	case len(m.Name) > rule.max:
+		v.errorf("metadata.name", "%q is %d characters; at most %d: %s", m.Name, len(m.Name), rule.max, rule.why(m.Name))
 	default:
 		for _, msg := range validation.IsDNS1035Label(m.Name) {
 			v.errorf("metadata.name", "%q is not a DNS-1035 label: %s", m.Name, msg)
@@ -165,39 +183,54 @@ func (v *validator) flinkVersion(s string) {
 
 // images checks every image of the descriptor with the same rules.
 func (v *validator) images(s *FlinkJobSpec) {
-	digestReason := ""
-	switch {
-	case s.Compliance != nil && s.Compliance.RequireDigest:
-		digestReason = "spec.compliance.requireDigest is true"
-	case v.opts.RequireDigest:
-		digestReason = "the generator runs with --require-digest"
-	}
+	digestReason := v.digestReason(s.Compliance)
 	if s.Image == "" {
 		v.errorf("spec.image", "required; the job's image with the JAR under /opt/flink/usrlib, e.g. registry.example.com/team/job:1.0.0")
 	} else {
 		v.image("spec.image", s.Image, digestReason)
 	}
-	if s.ImagePullPolicy != "" && !slices.Contains(PullPolicies, string(s.ImagePullPolicy)) {
-		v.errorf("spec.imagePullPolicy", "%q is not valid; use one of %s", s.ImagePullPolicy, strings.Join(PullPolicies, ", "))
+	v.pullSettings(s.ImagePullPolicy, s.ImagePullSecrets)
+	if s.HAType() == HATypeZetcd {
+		v.image("spec.highAvailability.zetcd.image", s.ZetcdImage(), digestReason)
 	}
-	for i, secret := range s.ImagePullSecrets {
+	v.containerImages("spec.podTemplate", s.PodTemplate, digestReason)
+}
+
+// digestReason says why images must be pinned by digest, or is empty when they need not be.
+func (v *validator) digestReason(c *Compliance) string {
+	switch {
+	case c != nil && c.RequireDigest:
+		return "spec.compliance.requireDigest is true"
+	case v.opts.RequireDigest:
+		return "the generator runs with --require-digest"
+	}
+	return ""
+}
+
+func (v *validator) pullSettings(policy corev1.PullPolicy, secrets []string) {
+	if policy != "" && !slices.Contains(PullPolicies, string(policy)) {
+		v.errorf("spec.imagePullPolicy", "%q is not valid; use one of %s", policy, strings.Join(PullPolicies, ", "))
+	}
+	for i, secret := range secrets {
 		for _, msg := range validation.IsDNS1123Subdomain(secret) {
 			v.errorf(fmt.Sprintf("spec.imagePullSecrets[%d]", i), "%q is not a valid Secret name: %s", secret, msg)
 		}
 	}
-	if s.HAType() == HATypeZetcd {
-		v.image("spec.highAvailability.zetcd.image", s.ZetcdImage(), digestReason)
+}
+
+// containerImages checks the images of a pod template's sidecars and initContainers.
+func (v *validator) containerImages(base string, pt *PodTemplate, digestReason string) {
+	if pt == nil {
+		return
 	}
-	if pt := s.PodTemplate; pt != nil {
-		for i, c := range pt.Sidecars {
-			if c.Image != "" {
-				v.image(fmt.Sprintf("spec.podTemplate.sidecars[%d].image", i), c.Image, digestReason)
-			}
+	for i, c := range pt.Sidecars {
+		if c.Image != "" {
+			v.image(fmt.Sprintf("%s.sidecars[%d].image", base, i), c.Image, digestReason)
 		}
-		for i, c := range pt.InitContainers {
-			if c.Image != "" {
-				v.image(fmt.Sprintf("spec.podTemplate.initContainers[%d].image", i), c.Image, digestReason)
-			}
+	}
+	for i, c := range pt.InitContainers {
+		if c.Image != "" {
+			v.image(fmt.Sprintf("%s.initContainers[%d].image", base, i), c.Image, digestReason)
 		}
 	}
 }
@@ -265,12 +298,14 @@ func (v *validator) job(s *FlinkJobSpec) {
 // uri checks that a non-empty value is a URI with a scheme, as Flink's file
 // systems need.
 func (v *validator) uri(path, value string) {
-	if value == "" {
-		return
-	}
-	if _, err := url.Parse(value); err != nil || !uriWithScheme.MatchString(value) {
+	if value != "" && !isURIWithScheme(value) {
 		v.errorf(path, "%q is not a URI with a scheme; write e.g. s3://bucket/path (s3://, gs://, hdfs://, abfss://, file://...)", value)
 	}
+}
+
+func isURIWithScheme(value string) bool {
+	_, err := url.Parse(value)
+	return err == nil && uriWithScheme.MatchString(value)
 }
 
 var oneGiB = resource.MustParse("1Gi")
@@ -530,8 +565,9 @@ func (v *validator) flinkConfiguration(conf map[string]Scalar) {
 	}
 }
 
-func (v *validator) env(s *FlinkJobSpec) {
-	for i, e := range s.Env {
+// env checks spec.env; reserved maps the names the chart sets itself to why.
+func (v *validator) env(list []corev1.EnvVar, reserved map[string]string) {
+	for i, e := range list {
 		path := fmt.Sprintf("spec.env[%d]", i)
 		if e.Name == "" {
 			v.errorf(path+".name", "required")
@@ -540,25 +576,37 @@ func (v *validator) env(s *FlinkJobSpec) {
 		for _, msg := range validation.IsEnvVarName(e.Name) {
 			v.errorf(path+".name", "%q is not a valid environment variable name: %s", e.Name, msg)
 		}
+		if why, ok := reserved[e.Name]; ok {
+			v.errorf(path+".name", "%s is set by the chart (%s); choose another name", e.Name, why)
+		}
 		if e.Value != "" && credentialEnvRE.MatchString(e.Name) {
 			v.errorf(path+".value", "%s looks like a credential; do not write its value in the descriptor: use valueFrom.secretKeyRef or envFrom[].secretRef to read it from an existing Secret", e.Name)
 		}
 	}
 }
 
-func (v *validator) podTemplate(pt *PodTemplate) {
+// podTemplateRules are what a kind's chart reserves in the pods of a pod template.
+type podTemplateRules struct {
+	reservedVolumes, reservedContainers []string
+	// reservedMountPaths are where the chart mounts its own volumes in the main container.
+	reservedMountPaths []string
+	// schedulerName, when set, refuses podTemplate.schedulerName with this message.
+	schedulerName string
+}
+
+func (v *validator) podTemplate(base string, pt *PodTemplate, rules podTemplateRules) {
 	if pt == nil {
 		return
 	}
-	const base = "spec.podTemplate"
+	relative := strings.TrimPrefix(base, "spec.")
 	volumes := map[string]bool{}
 	for i, vol := range pt.Volumes {
 		path := fmt.Sprintf("%s.volumes[%d].name", base, i)
 		switch {
 		case vol.Name == "":
 			v.errorf(path, "required")
-		case slices.Contains(ReservedVolumeNames, vol.Name):
-			v.errorf(path, "%q is used by the chart itself (%s); choose another name", vol.Name, strings.Join(ReservedVolumeNames, ", "))
+		case slices.Contains(rules.reservedVolumes, vol.Name):
+			v.errorf(path, "%q is used by the chart itself (%s); choose another name", vol.Name, strings.Join(rules.reservedVolumes, ", "))
 		case volumes[vol.Name]:
 			v.errorf(path, "%q is given twice; volume names must be unique", vol.Name)
 		default:
@@ -571,13 +619,15 @@ func (v *validator) podTemplate(pt *PodTemplate) {
 	for i, m := range pt.VolumeMounts {
 		path := fmt.Sprintf("%s.volumeMounts[%d]", base, i)
 		if !volumes[m.Name] {
-			v.errorf(path+".name", "%q is not a volume in podTemplate.volumes; add it there or fix the name", m.Name)
+			v.errorf(path+".name", "%q is not a volume in %s.volumes; add it there or fix the name", m.Name, relative)
 		}
 		switch {
 		case m.MountPath == "":
 			v.errorf(path+".mountPath", "required; an absolute path such as /data")
 		case !strings.HasPrefix(m.MountPath, "/"):
 			v.errorf(path+".mountPath", "%q must be an absolute path, e.g. /data", m.MountPath)
+		case slices.Contains(rules.reservedMountPaths, pathpkg.Clean(m.MountPath)):
+			v.errorf(path+".mountPath", "%q is where the chart mounts its own volumes (%s); mount elsewhere", m.MountPath, strings.Join(rules.reservedMountPaths, ", "))
 		}
 	}
 	containers := map[string]bool{}
@@ -590,8 +640,8 @@ func (v *validator) podTemplate(pt *PodTemplate) {
 			switch {
 			case c.Name == "":
 				v.errorf(path+".name", "required; a DNS-1123 label")
-			case slices.Contains(ReservedContainerNames, c.Name):
-				v.errorf(path+".name", "%q is used by the chart itself (%s); choose another name", c.Name, strings.Join(ReservedContainerNames, ", "))
+			case slices.Contains(rules.reservedContainers, c.Name):
+				v.errorf(path+".name", "%q is used by the chart itself (%s); choose another name", c.Name, strings.Join(rules.reservedContainers, ", "))
 			case containers[c.Name]:
 				v.errorf(path+".name", "%q is given twice; container names must be unique across sidecars and initContainers", c.Name)
 			default:
@@ -605,11 +655,14 @@ func (v *validator) podTemplate(pt *PodTemplate) {
 			}
 		}
 	}
+	if rules.schedulerName != "" && pt.SchedulerName != "" {
+		v.errorf(base+".schedulerName", "%s", rules.schedulerName)
+	}
 	for _, field := range []struct{ path, value string }{
 		{base + ".priorityClassName", pt.PriorityClassName},
 		{base + ".schedulerName", pt.SchedulerName},
 	} {
-		if field.value == "" {
+		if field.value == "" || (field.path == base+".schedulerName" && rules.schedulerName != "") {
 			continue
 		}
 		for _, msg := range validation.IsDNS1123Subdomain(field.value) {

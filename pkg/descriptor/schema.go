@@ -18,22 +18,80 @@ import (
 // editors (yaml-language-server) and Helm's values.schema.json support best.
 const SchemaDraft = "http://json-schema.org/draft-07/schema#"
 
-// typesSource is types.go, embedded so the schema's descriptions come from the
-// field doc comments without needing the source tree at run time.
-//
-//go:embed types.go
-var typesSource string
+// typesSource and sparkTypesSource are the type files, embedded so the schema's
+// descriptions come from the field doc comments without needing the source tree
+// at run time.
+var (
+	//go:embed types.go
+	typesSource string
+	//go:embed spark_types.go
+	sparkTypesSource string
+)
 
-// Schema returns the JSON Schema (draft-07) of the FlinkJob descriptor, reflected
-// from the Go types: inline (no $ref), additionalProperties false on every
-// descriptor object, required fields, enums and doc comments as descriptions.
-// The bytes are deterministic (indented by two spaces, trailing newline).
+// kindSchemas are the root type and enumerated fields of each kind's schema.
+var kindSchemas = map[string]struct {
+	root  any
+	enums map[string][]string
+}{
+	KindFlinkJob: {&FlinkJob{}, map[string][]string{
+		"spec.imagePullPolicy":            PullPolicies,
+		"spec.job.mode":                   JobModes,
+		"spec.checkpointing.mode":         CheckpointingModes,
+		"spec.checkpointing.stateBackend": StateBackends,
+		"spec.highAvailability.type":      HATypes,
+		"spec.restartStrategy.type":       RestartTypes,
+	}},
+	KindSparkApp: {&SparkApp{}, map[string][]string{
+		"spec.imagePullPolicy":     PullPolicies,
+		"spec.app.type":            SparkAppTypes,
+		"spec.batchScheduler.name": BatchSchedulers,
+	}},
+}
+
+// Schema returns the JSON Schema (draft-07) of every descriptor kind: a oneOf of
+// the kinds' schemas (see SchemaFor), told apart by their kind, which each
+// branch fixes with const. The bytes are deterministic (indented by two
+// spaces, trailing newline).
+func Schema() ([]byte, error) {
+	root := &jsonschema.Schema{
+		Version:     SchemaDraft,
+		Title:       "jobcharts descriptor",
+		Description: "A jobcharts.io/v1alpha1 descriptor; kind selects the schema: " + kindNames() + ".",
+	}
+	for _, kind := range Kinds() {
+		s, err := kindSchema(kind)
+		if err != nil {
+			return nil, err
+		}
+		s.Version = ""
+		root.OneOf = append(root.OneOf, s)
+	}
+	return marshalSchema(root)
+}
+
+// SchemaFor returns the JSON Schema (draft-07) of one descriptor kind (KindFlinkJob,
+// KindSparkApp), reflected from the Go types: inline (no $ref), additionalProperties
+// false on every descriptor object, required fields, enums, kind as a const and doc
+// comments as descriptions. The bytes are deterministic (indented by two spaces,
+// trailing newline).
 //
 // Kubernetes types (tolerations, affinity, volumes, volume mounts, containers,
 // env, envFrom) are simplified to "object" (or lists of objects): reflecting them
 // produces thousands of lines and wrong shapes for types with custom JSON
 // (resource.Quantity, intstr.IntOrString). The decoder checks them strictly.
-func Schema() ([]byte, error) {
+func SchemaFor(kind string) ([]byte, error) {
+	s, err := kindSchema(kind)
+	if err != nil {
+		return nil, err
+	}
+	return marshalSchema(s)
+}
+
+func kindSchema(kind string) (*jsonschema.Schema, error) {
+	spec, ok := kindSchemas[kind]
+	if !ok {
+		return nil, fmt.Errorf("schema: unknown kind %q; valid kinds: %s", kind, kindNames())
+	}
 	comments, err := typeComments()
 	if err != nil {
 		return nil, err
@@ -45,12 +103,26 @@ func Schema() ([]byte, error) {
 		Mapper:         schemaMapper,
 		CommentMap:     comments,
 	}
-	s := r.Reflect(&FlinkJob{})
+	s := r.Reflect(spec.root)
 	s.Version = SchemaDraft
 	s.Definitions = nil
-	if err := addSchemaConstraints(s); err != nil {
+	s.Title = kind
+	enums := map[string][]string{"apiVersion": {APIVersion}}
+	for path, values := range spec.enums {
+		enums[path] = values
+	}
+	if err := addSchemaConstraints(s, enums); err != nil {
 		return nil, err
 	}
+	kindProp, ok := s.Properties.Get("kind")
+	if !ok {
+		return nil, fmt.Errorf("schema: %s has no kind property", kind)
+	}
+	kindProp.Const = kind
+	return s, nil
+}
+
+func marshalSchema(s *jsonschema.Schema) ([]byte, error) {
 	out, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("encoding schema: %w", err)
@@ -83,20 +155,9 @@ func schemaMapper(t reflect.Type) *jsonschema.Schema {
 	return nil
 }
 
-// schemaEnums are the enumerated fields, by property path.
-var schemaEnums = map[string][]string{
-	"spec.imagePullPolicy":            PullPolicies,
-	"spec.job.mode":                   JobModes,
-	"spec.checkpointing.mode":         CheckpointingModes,
-	"spec.checkpointing.stateBackend": StateBackends,
-	"spec.highAvailability.type":      HATypes,
-	"spec.restartStrategy.type":       RestartTypes,
-	"apiVersion":                      {APIVersion},
-	"kind":                            {KindFlinkJob},
-}
-
-func addSchemaConstraints(root *jsonschema.Schema) error {
-	for path, values := range schemaEnums {
+// addSchemaConstraints sets the enums of the fields at the given property paths.
+func addSchemaConstraints(root *jsonschema.Schema, enums map[string][]string) error {
+	for path, values := range enums {
 		s := root
 		for _, name := range strings.Split(path, ".") {
 			if s.Properties == nil {
@@ -117,14 +178,26 @@ func addSchemaConstraints(root *jsonschema.Schema) error {
 }
 
 // typeComments maps "<pkg>.<Type>" and "<pkg>.<Type>.<Field>" to the doc comments
-// of types.go, the keys jsonschema.Reflector.CommentMap expects.
+// of the type files, the keys jsonschema.Reflector.CommentMap expects.
 func typeComments() (map[string]string, error) {
-	file, err := parser.ParseFile(token.NewFileSet(), "types.go", typesSource, parser.ParseComments)
+	comments := map[string]string{}
+	for _, src := range []struct{ name, text string }{
+		{"types.go", typesSource},
+		{"spark_types.go", sparkTypesSource},
+	} {
+		if err := addTypeComments(comments, src.name, src.text); err != nil {
+			return nil, err
+		}
+	}
+	return comments, nil
+}
+
+func addTypeComments(comments map[string]string, name, source string) error {
+	file, err := parser.ParseFile(token.NewFileSet(), name, source, parser.ParseComments)
 	if err != nil {
-		return nil, fmt.Errorf("parsing embedded types.go: %w", err)
+		return fmt.Errorf("parsing embedded %s: %w", name, err)
 	}
 	pkg := reflect.TypeFor[FlinkJob]().PkgPath()
-	comments := map[string]string{}
 	for _, decl := range file.Decls {
 		gen, ok := decl.(*ast.GenDecl)
 		if !ok || gen.Tok != token.TYPE {
@@ -156,7 +229,7 @@ func typeComments() (map[string]string, error) {
 			}
 		}
 	}
-	return comments, nil
+	return nil
 }
 
 func commentText(g *ast.CommentGroup) string {

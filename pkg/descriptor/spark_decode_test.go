@@ -1,6 +1,8 @@
 package descriptor
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -98,4 +100,20 @@ func TestParseSparkAppErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Check reports a SparkApp's decoding and validation problems together.
+func TestCheckSparkApp(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(withSpark("name: sessions", "name: Sessions")+
+		"  executor:\n    instancs: 3\n  sparkConf:\n    spark.executor.memory: 8g\n"), 0o644))
+	_, err := Check(path, Options{})
+	require.Error(t, err)
+	assert.Equal(t, path+`:4:9: metadata.name: "Sessions" is not a DNS-1035 label: a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')
+`+path+`:13:5: spec.executor.instancs: unknown field "instancs" (did you mean "instances"?)
+`+path+`:15:5: spec.sparkConf.spark.executor.memory: set by the chart; use spec.executor.resources instead`, err.Error())
+
+	valid, err := Check("testdata/valid-sparkapp.yaml", Options{RequireDigest: true})
+	require.NoError(t, err)
+	assert.Equal(t, "sessionize-daily", valid.Spark.Metadata.Name)
 }

@@ -210,21 +210,21 @@ var daysRE = regexp.MustCompile(`^([0-9]+)d(.*)$`)
 // whole number of days ("7d", "1d12h"), as timeouts take them.
 func ParseJobDuration(s string) (time.Duration, error) {
 	bad := fmt.Errorf("%q is not a duration; write e.g. 30m, 2h, 1h30m or 7d", s)
-	rest, days := s, int64(0)
+	rest, days, hasDays := s, int64(0), false
 	if m := daysRE.FindStringSubmatch(s); m != nil {
 		n, err := strconv.ParseInt(m[1], 10, 64)
 		if err != nil || n > int64(1<<62)/int64(24*time.Hour) {
 			return 0, bad
 		}
-		days, rest = n, m[2]
+		days, rest, hasDays = n, m[2], true
 	}
 	var d time.Duration
-	if rest != "" || days == 0 {
+	if rest != "" || !hasDays {
 		var err error
 		if d, err = time.ParseDuration(rest); err != nil {
 			return 0, bad
 		}
-		if d < 0 && days > 0 {
+		if d < 0 && hasDays {
 			return 0, bad
 		}
 	}

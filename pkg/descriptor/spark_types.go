@@ -8,10 +8,14 @@ import (
 // The driver runs in client mode as the pod of a batch/v1 Job; executors are owned by
 // the driver pod and garbage-collected with it.
 type SparkApp struct {
-	APIVersion string       `json:"apiVersion"`
-	Kind       string       `json:"kind"`
-	Metadata   ObjectMeta   `json:"metadata"`
-	Spec       SparkAppSpec `json:"spec"`
+	// APIVersion is jobcharts.io/v1alpha1.
+	APIVersion string `json:"apiVersion"`
+	// Kind is SparkApp.
+	Kind string `json:"kind"`
+	// Metadata names the application: metadata.name is a DNS-1035 label of at most 33 characters.
+	Metadata ObjectMeta `json:"metadata"`
+	// Spec is the desired Spark application.
+	Spec SparkAppSpec `json:"spec"`
 }
 
 // SparkAppSpec is the desired Spark application.
@@ -72,8 +76,11 @@ type SparkAppSection struct {
 
 // SparkDeps are the application's extra dependencies, all inside the image.
 type SparkDeps struct {
-	Jars    []string `json:"jars,omitempty"`
-	Files   []string `json:"files,omitempty"`
+	// Jars are added to the driver and executor classpaths (spark.jars), e.g. local:///opt/spark/work-dir/lib/dep.jar.
+	Jars []string `json:"jars,omitempty"`
+	// Files are placed in the working directory of every executor (spark.files).
+	Files []string `json:"files,omitempty"`
+	// PyFiles (.py, .zip, .egg) are added to the PYTHONPATH of python applications (spark.submit.pyFiles).
 	PyFiles []string `json:"pyFiles,omitempty"`
 }
 
@@ -89,6 +96,7 @@ type SparkResources struct {
 
 // SparkDriver settings.
 type SparkDriver struct {
+	// Resources of the driver (default cpu "1", memory 1024Mi, memoryOverhead 384Mi).
 	Resources *SparkResources `json:"resources,omitempty"`
 	// Retries of the driver pod for failures other than application errors (the Job's backoffLimit).
 	Retries *int `json:"retries,omitempty"`
@@ -97,7 +105,8 @@ type SparkDriver struct {
 // SparkExecutor settings.
 type SparkExecutor struct {
 	// Instances is spark.executor.instances (without dynamic allocation).
-	Instances *int            `json:"instances,omitempty"`
+	Instances *int `json:"instances,omitempty"`
+	// Resources of each executor (default cpu "1", memory 1024Mi, memoryOverhead 384Mi).
 	Resources *SparkResources `json:"resources,omitempty"`
 	// DeleteOnTermination removes finished executor pods (default true); false keeps them for debugging.
 	DeleteOnTermination *bool `json:"deleteOnTermination,omitempty"`
@@ -105,9 +114,13 @@ type SparkExecutor struct {
 
 // DynamicAllocation of executors.
 type DynamicAllocation struct {
-	Enabled          bool `json:"enabled,omitempty"`
-	MinExecutors     *int `json:"minExecutors,omitempty"`
-	MaxExecutors     *int `json:"maxExecutors,omitempty"`
+	// Enabled scales the executors between minExecutors and maxExecutors.
+	Enabled bool `json:"enabled,omitempty"`
+	// MinExecutors is the fewest executors kept (default 0).
+	MinExecutors *int `json:"minExecutors,omitempty"`
+	// MaxExecutors is the most executors started (default 10).
+	MaxExecutors *int `json:"maxExecutors,omitempty"`
+	// InitialExecutors is how many executors start (default minExecutors).
 	InitialExecutors *int `json:"initialExecutors,omitempty"`
 }
 
@@ -119,12 +132,15 @@ type EventLog struct {
 
 // SparkMetrics exposure.
 type SparkMetrics struct {
+	// Prometheus endpoints and scraping.
 	Prometheus *SparkPrometheus `json:"prometheus,omitempty"`
 }
 
 // SparkPrometheus turns on Spark's Prometheus endpoints on the driver UI port.
 type SparkPrometheus struct {
-	Enabled    bool `json:"enabled,omitempty"`
+	// Enabled serves driver and executor metrics in Prometheus format on the driver UI port.
+	Enabled bool `json:"enabled,omitempty"`
+	// PodMonitor renders a monitoring.coreos.com/v1 PodMonitor for the driver (needs enabled).
 	PodMonitor bool `json:"podMonitor,omitempty"`
 }
 
@@ -148,6 +164,8 @@ type SparkTimeouts struct {
 
 // SparkPodTemplates hold the pod extras of the driver and of the executors.
 type SparkPodTemplates struct {
-	Driver   *PodTemplate `json:"driver,omitempty"`
+	// Driver pod extras; schedulerName is refused (see batchScheduler).
+	Driver *PodTemplate `json:"driver,omitempty"`
+	// Executor pod extras; schedulerName is refused (see batchScheduler).
 	Executor *PodTemplate `json:"executor,omitempty"`
 }

@@ -49,7 +49,7 @@ type PodTemplate struct {
 	Affinity *corev1.Affinity `json:"affinity,omitempty"`
 	// PriorityClassName of the pods.
 	PriorityClassName string `json:"priorityClassName,omitempty"`
-	// SchedulerName of the pods.
+	// SchedulerName of the pods (FlinkJob only; a SparkApp picks its scheduler with spec.batchScheduler).
 	SchedulerName string `json:"schedulerName,omitempty"`
 	// Annotations added to the pods.
 	Annotations map[string]string `json:"annotations,omitempty"`
@@ -57,11 +57,11 @@ type PodTemplate struct {
 	Labels map[string]string `json:"labels,omitempty"`
 	// Volumes added to the pods; the chart's own names are reserved.
 	Volumes []corev1.Volume `json:"volumes,omitempty"`
-	// VolumeMounts added to every Flink container; each names one of Volumes.
+	// VolumeMounts added to the main container of every pod (Flink, or Spark driver or executor); each names one of Volumes.
 	VolumeMounts []corev1.VolumeMount `json:"volumeMounts,omitempty"`
-	// Sidecars run next to the JobManager and every TaskManager.
+	// Sidecars run next to the main container (the JobManager and every TaskManager; the Spark driver or every executor).
 	Sidecars []corev1.Container `json:"sidecars,omitempty"`
-	// InitContainers run before the Flink containers.
+	// InitContainers run before the main container.
 	InitContainers []corev1.Container `json:"initContainers,omitempty"`
 }
 

@@ -14,7 +14,7 @@ build:
 
 # demo renders an example job to stdout.
 demo: build
-	$(BIN)/gen render examples/clickstream-enricher.yaml
+	$(BIN)/gen render examples/clickstream-enricher.yaml examples/nightly-etl.yaml
 
 # test runs everything CI runs: vet, unit and golden tests, then the real control plane.
 test: vet unit e2e

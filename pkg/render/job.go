@@ -77,6 +77,13 @@ func Prepare(path string, s Settings) (*Job, error) {
 			return nil, descriptor.ErrorList{{File: path, Line: 1, Column: 1, Message: err.Error()}}
 		}
 		return &Job{Doc: doc, Chart: "flink-job", Release: f.Metadata.Name, Namespace: f.Metadata.NamespaceOrDefault(), Values: values}, nil
+	case descriptor.KindSparkApp:
+		a := doc.Spark
+		values, err := SparkValues(a, trace)
+		if err != nil {
+			return nil, descriptor.ErrorList{{File: path, Line: 1, Column: 1, Message: err.Error()}}
+		}
+		return &Job{Doc: doc, Chart: "spark-app", Release: a.Metadata.Name, Namespace: a.Metadata.NamespaceOrDefault(), Values: values}, nil
 	default:
 		return nil, fmt.Errorf("%s: kind %s has no chart yet", path, doc.Kind)
 	}

@@ -73,11 +73,7 @@ func FlinkValues(f *descriptor.FlinkJob, trace Traceability) (map[string]any, er
 		v["restartStrategy"] = restartValues(rs)
 	}
 	if len(s.FlinkConfiguration) > 0 {
-		conf := make(map[string]any, len(s.FlinkConfiguration))
-		for k, val := range s.FlinkConfiguration {
-			conf[k] = string(val) // strings: YAML would turn 1000000 into a float64
-		}
-		v["flinkConfiguration"] = conf
+		v["flinkConfiguration"] = scalars(s.FlinkConfiguration)
 	}
 	if sa := s.ServiceAccount; sa != nil && sa.Name != "" {
 		v["serviceAccount"].(map[string]any)["name"] = sa.Name

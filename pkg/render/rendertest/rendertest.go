@@ -21,28 +21,61 @@ import (
 	"github.com/jobcharts/jobcharts/pkg/render"
 )
 
+// executorPodTemplateKey is the spark-app ConfigMap key holding the executor pod template.
+const executorPodTemplateKey = "executor-pod-template.yaml"
+
 var strictDecoder = serializer.NewCodecFactory(scheme.Scheme, serializer.EnableStrict).UniversalDeserializer()
 
-// Decode decodes one manifest strictly into its k8s.io/api type: an unknown field,
-// a duplicate field or a wrong type is an error. Kinds outside the client-go scheme
-// (PodMonitor) come back as nil after a check of their envelope.
+// Decode decodes one manifest strictly into its Go type: an unknown field, a
+// duplicate field or a wrong type is an error. Kinds from the client-go scheme use
+// k8s.io/api; the two CRD kinds the charts render use the mirrors below.
 func Decode(m render.Manifest) (runtime.Object, error) {
 	obj, _, err := strictDecoder.Decode([]byte(m.Content), nil, nil)
 	if err == nil {
 		return obj, nil
 	}
 	var tm metav1.TypeMeta
-	if yerr := yaml.Unmarshal([]byte(m.Content), &tm); yerr == nil && runtime.IsNotRegisteredError(err) && tm.GroupVersionKind().Group == "monitoring.coreos.com" {
-		var u map[string]any
-		if err := yaml.UnmarshalStrict([]byte(m.Content), &u); err != nil {
-			return nil, err
+	if yerr := yaml.Unmarshal([]byte(m.Content), &tm); yerr == nil && runtime.IsNotRegisteredError(err) {
+		var crd any
+		switch tm.APIVersion + "/" + tm.Kind {
+		case "monitoring.coreos.com/v1/PodMonitor":
+			crd = &PodMonitor{}
+		case "scheduling.volcano.sh/v1beta1/PodGroup":
+			crd = &PodGroup{}
 		}
-		if _, ok := u["spec"].(map[string]any); !ok {
-			return nil, fmt.Errorf("%s %s has no spec", tm.Kind, m.Name)
+		if crd != nil {
+			if err := yaml.UnmarshalStrict([]byte(m.Content), crd); err != nil {
+				return nil, fmt.Errorf("%s (%s): %w", m.Source, m.Name, err)
+			}
+			return nil, nil
 		}
-		return nil, nil
 	}
 	return nil, fmt.Errorf("%s (%s): %w", m.Source, m.Name, err)
+}
+
+// PodMonitor mirrors the fields of monitoring.coreos.com/v1 PodMonitor the charts use.
+type PodMonitor struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata"`
+	Spec              struct {
+		Selector            metav1.LabelSelector `json:"selector"`
+		PodMetricsEndpoints []struct {
+			Port string `json:"port"`
+			Path string `json:"path"`
+		} `json:"podMetricsEndpoints"`
+	} `json:"spec"`
+}
+
+// PodGroup mirrors scheduling.volcano.sh/v1beta1 PodGroup's spec.
+type PodGroup struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata"`
+	Spec              struct {
+		MinMember         int32               `json:"minMember"`
+		Queue             string              `json:"queue,omitempty"`
+		PriorityClassName string              `json:"priorityClassName,omitempty"`
+		MinResources      corev1.ResourceList `json:"minResources,omitempty"`
+	} `json:"spec"`
 }
 
 // DecodeStrict asserts that every manifest decodes strictly.
@@ -71,6 +104,16 @@ func PodTemplates(t testing.TB, ms []render.Manifest) map[string]*corev1.PodTemp
 			out["Job/"+o.Name] = &o.Spec.Template
 		case *corev1.Pod:
 			out["Pod/"+o.Name] = &corev1.PodTemplateSpec{ObjectMeta: o.ObjectMeta, Spec: o.Spec}
+		case *corev1.ConfigMap:
+			// Spark starts every executor from the pod template the chart ships here.
+			if tpl, ok := o.Data[executorPodTemplateKey]; ok {
+				pod, err := Decode(render.Manifest{Source: m.Source + "#" + executorPodTemplateKey, Name: o.Name, Content: tpl})
+				if err != nil {
+					t.Fatalf("executor pod template: %v", err)
+				}
+				p := pod.(*corev1.Pod)
+				out["ExecutorTemplate/"+o.Name] = &corev1.PodTemplateSpec{ObjectMeta: p.ObjectMeta, Spec: p.Spec}
+			}
 		}
 	}
 	return out
@@ -97,6 +140,9 @@ func CheckPodSecurity(t testing.TB, ms []render.Manifest) {
 			t.Errorf("%s violates Pod Security restricted: %s", name, result.ForbiddenDetail())
 		}
 		for _, c := range append(append([]corev1.Container{}, tpl.Spec.InitContainers...), tpl.Spec.Containers...) {
+			if strings.HasPrefix(name, "ExecutorTemplate/") && c.Name == "executor" {
+				continue // Spark sets the executor container's resources from spark.executor.*
+			}
 			if c.Resources.Requests.Cpu().IsZero() || c.Resources.Limits.Memory().IsZero() {
 				t.Errorf("%s: container %s lacks cpu requests or memory limits", name, c.Name)
 			}

@@ -191,6 +191,19 @@ func MemoryMiB(q string) (int64, error) {
 	return quantity.Value() / (1 << 20), nil
 }
 
+// MilliCPU parses a Kubernetes CPU quantity ("2", "1.5", "500m") and returns it in
+// millicores, rounded up, so a chart can be given "<n>m" or whole cores.
+func MilliCPU(q string) (int64, error) {
+	quantity, err := resource.ParseQuantity(q)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a Kubernetes quantity (e.g. 2, 1.5, 500m): %w", q, err)
+	}
+	if quantity.Sign() < 0 {
+		return 0, fmt.Errorf("%q is negative", q)
+	}
+	return quantity.MilliValue(), nil
+}
+
 func orDefault(s, def string) string {
 	if s == "" {
 		return def

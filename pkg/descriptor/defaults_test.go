@@ -28,6 +28,19 @@ func TestMemoryMiB(t *testing.T) {
 	}
 }
 
+func TestMilliCPU(t *testing.T) {
+	tests := map[string]int64{"1": 1000, "2": 2000, "1.5": 1500, "500m": 500, "0.25": 250, "1500m": 1500}
+	for in, want := range tests {
+		got, err := MilliCPU(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, in := range []string{"", "one", "-1"} {
+		_, err := MilliCPU(in)
+		assert.Error(t, err, in)
+	}
+}
+
 func TestEffectiveValues(t *testing.T) {
 	doc, err := Parse("t.yaml", []byte(header))
 	require.NoError(t, err)

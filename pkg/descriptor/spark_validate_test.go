@@ -451,3 +451,37 @@ func TestValidateSparkAppReportsEveryProblem(t *testing.T) {
 	assert.Equal(t, "spec.executor.instances", errs[1].Field)
 	assert.Equal(t, "spec.sparkConf.spark.master", errs[2].Field)
 }
+
+// Keys that name a Secret or a file, rather than hold a credential, are accepted;
+// credential-looking keys are refused wherever they are written.
+func TestSparkConfCredentialKeys(t *testing.T) {
+	accepted := []string{
+		"spark.kubernetes.executor.secrets.spark-tls: /etc/tls",
+		"spark.kubernetes.executor.secretKeyRef.DB_PASSWORD: db:password",
+		"spark.kubernetes.kerberos.tokenSecret.name: hadoop-token",
+		"spark.authenticate.secret.file: /etc/spark/secret",
+		"spark.ssl.keyStore: /etc/tls/keystore.jks",
+		"spark.kubernetes.executor.node.selector.pool: batch",
+	}
+	doc, err := Parse("t.yaml", []byte(sparkHeader+"  sparkConf:\n    "+strings.Join(accepted, "\n    ")+
+		"\n  hadoopConf:\n    fs.s3a.delegation.token.binding: org.example.Binding\n    fs.s3a.bucket.lake.endpoint: s3.example.com\n"))
+	require.NoError(t, err)
+	errs := doc.Validate(Options{})
+	require.Empty(t, errs, errs.Error())
+
+	refused := []string{
+		"spark.executorEnv.AWS_SECRET_ACCESS_KEY: x",
+		"spark.authenticate.secret: x",
+		"spark.ssl.keyPassword: x",
+		"spark.hadoop.fs.azure.account.oauth2.client.secret: x",
+		"spark.hadoop.fs.gs.auth.service.account.private.key: x",
+		"spark.hadoop.fs.s3a.access.key: x",
+	}
+	doc, err = Parse("t.yaml", []byte(sparkHeader+"  sparkConf:\n    "+strings.Join(refused, "\n    ")+"\n"))
+	require.NoError(t, err)
+	errs = doc.Validate(Options{})
+	require.Len(t, errs, len(refused), errs.Error())
+	for _, e := range errs {
+		assert.Contains(t, e.Message, "carries a credential", e.Field)
+	}
+}

@@ -30,9 +30,17 @@ is the executor pod name prefix, which Spark limits to 47 characters.
 {{- end -}}
 {{- end -}}
 
+{{- /*
+spark-app.name is app.kubernetes.io/name: the chart's name, or the chart a job chart was made
+from (annotation jobcharts.io/base-chart), so selectors stay the same whichever chart renders the job.
+*/ -}}
+{{- define "spark-app.name" -}}
+{{- index .Chart.Annotations "jobcharts.io/base-chart" | default .Chart.Name -}}
+{{- end -}}
+
 {{- /* spark-app.selectorLabels: call with (dict "ctx" $ "component" "driver"). */ -}}
 {{- define "spark-app.selectorLabels" -}}
-app.kubernetes.io/name: {{ .ctx.Chart.Name }}
+app.kubernetes.io/name: {{ include "spark-app.name" .ctx }}
 app.kubernetes.io/instance: {{ .ctx.Release.Name }}
 {{- with get . "component" }}
 app.kubernetes.io/component: {{ . }}
@@ -46,8 +54,8 @@ app.kubernetes.io/component: {{ . }}
 {{- $_ := set $l "helm.sh/chart" (printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-") -}}
 {{- $_ := set $l "app.kubernetes.io/managed-by" .ctx.Release.Service -}}
 {{- $_ := set $l "app.kubernetes.io/part-of" (include "spark-app.fullname" .ctx) -}}
-{{- with .ctx.Chart.AppVersion -}}{{- $_ := set $l "app.kubernetes.io/version" (. | trunc 63 | trimSuffix "-") -}}{{- end -}}
-{{- $_ := set $l "app.kubernetes.io/name" .ctx.Chart.Name -}}
+{{- with .ctx.Chart.AppVersion -}}{{- $_ := set $l "app.kubernetes.io/version" (. | replace ":" "_" | replace "+" "_" | trunc 63 | trimSuffix "-" | trimSuffix "_") -}}{{- end -}}
+{{- $_ := set $l "app.kubernetes.io/name" (include "spark-app.name" .ctx) -}}
 {{- $_ := set $l "app.kubernetes.io/instance" .ctx.Release.Name -}}
 {{- with get . "component" -}}{{- $_ := set $l "app.kubernetes.io/component" . -}}{{- end -}}
 {{- toYaml $l -}}

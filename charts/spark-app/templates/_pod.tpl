@@ -2,7 +2,7 @@
 {{- define "spark-app.podPlacement" -}}
 {{- $pt := index .ctx.Values.podTemplate .role -}}
 {{- $sched := include "spark-app.schedulerMeta" . | fromYaml -}}
-{{- with $sched.schedulerName }}
+{{- with get $sched "schedulerName" }}
 schedulerName: {{ . }}
 {{- end }}
 {{- with $pt.nodeSelector }}

@@ -3,8 +3,6 @@ package render
 import (
 	"fmt"
 
-	"k8s.io/apimachinery/pkg/api/resource"
-
 	"github.com/jobcharts/jobcharts/pkg/descriptor"
 )
 
@@ -100,9 +98,9 @@ func SparkValues(a *descriptor.SparkApp, trace Traceability) (map[string]any, er
 // sparkResources gives the chart CPU in millicores and memory in whole MiB, the units
 // it does arithmetic with (task slots, container memory = heap + overhead).
 func sparkResources(r descriptor.SparkResources) (map[string]any, error) {
-	cpu, err := resource.ParseQuantity(r.CPU)
+	milli, err := descriptor.MilliCPU(r.CPU)
 	if err != nil {
-		return nil, fmt.Errorf("cpu %q: %w", r.CPU, err)
+		return nil, err
 	}
 	mem, err := descriptor.MemoryMiB(r.Memory)
 	if err != nil {
@@ -113,7 +111,7 @@ func sparkResources(r descriptor.SparkResources) (map[string]any, error) {
 		return nil, err
 	}
 	return map[string]any{
-		"cpu":            fmt.Sprintf("%dm", cpu.MilliValue()),
+		"cpu":            fmt.Sprintf("%dm", milli),
 		"memory":         fmt.Sprintf("%dMi", mem),
 		"memoryOverhead": fmt.Sprintf("%dMi", overhead),
 	}, nil

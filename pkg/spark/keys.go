@@ -67,6 +67,13 @@ var OwnedKeys = map[string]string{
 	"spark.eventLog.dir":     "spec.eventLog.dir",
 
 	"spark.ui.prometheus.enabled": "spec.metrics.prometheus",
+	// Only the dynamic-allocation keys the chart sets; tuning keys such as
+	// spark.dynamicAllocation.executorIdleTimeout stay the user's.
+	"spark.dynamicAllocation.enabled":                 "spec.dynamicAllocation.enabled",
+	"spark.dynamicAllocation.minExecutors":            "spec.dynamicAllocation.minExecutors",
+	"spark.dynamicAllocation.maxExecutors":            "spec.dynamicAllocation.maxExecutors",
+	"spark.dynamicAllocation.initialExecutors":        "spec.dynamicAllocation.initialExecutors",
+	"spark.dynamicAllocation.shuffleTracking.enabled": "set by the chart: Kubernetes has no external shuffle service, so dynamic allocation tracks shuffle data",
 
 	"spark.kubernetes.scheduler.name":          "spec.batchScheduler",
 	"spark.kubernetes.driver.scheduler.name":   "spec.batchScheduler",
@@ -85,15 +92,15 @@ var OwnedKeys = map[string]string{
 // OwnedKeyPrefixes are families of owned properties: every key starting with the
 // prefix is owned, mapped like OwnedKeys.
 var OwnedKeyPrefixes = map[string]string{
-	"spark.kubernetes.authenticate.":        "spec.serviceAccount",
-	"spark.dynamicAllocation.":              "spec.dynamicAllocation",
-	"spark.metrics.conf.":                   "spec.metrics.prometheus",
-	"spark.kubernetes.scheduler.volcano.":   "spec.batchScheduler",
-	"spark.hadoop.":                         "spec.hadoopConf",
-	"spark.kubernetes.driver.label.":        "spec.podTemplate.driver.labels",
-	"spark.kubernetes.driver.annotation.":   "spec.podTemplate.driver.annotations",
-	"spark.kubernetes.executor.label.":      "spec.podTemplate.executor.labels",
-	"spark.kubernetes.executor.annotation.": "spec.podTemplate.executor.annotations",
+	"spark.kubernetes.authenticate.": "spec.serviceAccount",
+	// The Prometheus sink is the chart's; other metrics sinks stay the user's.
+	"spark.metrics.conf.*.sink.prometheusServlet.": "spec.metrics.prometheus",
+	"spark.kubernetes.scheduler.volcano.":          "spec.batchScheduler",
+	"spark.hadoop.":                                "spec.hadoopConf",
+	"spark.kubernetes.driver.label.":               "spec.podTemplate.driver.labels",
+	"spark.kubernetes.driver.annotation.":          "spec.podTemplate.driver.annotations",
+	"spark.kubernetes.executor.label.":             "spec.podTemplate.executor.labels",
+	"spark.kubernetes.executor.annotation.":        "spec.podTemplate.executor.annotations",
 
 	// Driver pod settings Spark applies only to a driver pod it creates itself
 	// (cluster mode); the chart's driver is its Job pod, so they would be ignored.

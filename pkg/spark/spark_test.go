@@ -73,8 +73,7 @@ func TestOwnedKey(t *testing.T) {
 		"spark.executor.instances":                                "spec.executor.instances",
 		"spark.executor.memoryOverhead":                           "spec.executor.resources",
 		"spark.kubernetes.executor.deleteOnTermination":           "spec.executor.deleteOnTermination",
-		"spark.dynamicAllocation.enabled":                         "spec.dynamicAllocation",
-		"spark.dynamicAllocation.executorIdleTimeout":             "spec.dynamicAllocation",
+		"spark.dynamicAllocation.enabled":                         "spec.dynamicAllocation.enabled",
 		"spark.eventLog.enabled":                                  "spec.eventLog.dir",
 		"spark.ui.prometheus.enabled":                             "spec.metrics.prometheus",
 		"spark.metrics.conf.*.sink.prometheusServlet.class":       "spec.metrics.prometheus",
@@ -103,6 +102,9 @@ func TestOwnedKey(t *testing.T) {
 		"spark.kubernetes.allocation.batch.size",
 		"spark.executorEnv.FOO",
 		"spark.hadoop", // not the prefix "spark.hadoop."
+		// tuning keys the chart does not set stay the user's
+		"spark.dynamicAllocation.executorIdleTimeout",
+		"spark.metrics.conf.*.sink.graphite.class",
 	} {
 		_, ok := OwnedKey(key)
 		assert.False(t, ok, key)

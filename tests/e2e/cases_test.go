@@ -18,6 +18,9 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
@@ -239,6 +242,15 @@ func (v values) int(path string) int {
 	return 0
 }
 
+// into decodes the value at path into out (e.g. []corev1.Toleration).
+func (v values) into(path string, out any) error {
+	data, err := yaml.Marshal(v.get(path))
+	if err != nil {
+		return err
+	}
+	return yaml.Unmarshal(data, out)
+}
+
 func (v values) bool(path string) bool {
 	b, _ := v.get(path).(bool)
 	return b
@@ -294,30 +306,99 @@ func dryRunStrict(t *testing.T, ctx context.Context, ns string, objs []*unstruct
 	}
 }
 
-// helmInstall installs the chart with `helm install --wait` and fails on API warnings in helm's
-// output.
+// helmInstall installs the chart with `helm install --wait`.
 func helmInstall(t *testing.T, ctx context.Context, tc *testCase, valueFiles ...string) {
 	t.Helper()
-	args := []string{"install", tc.release, tc.chart, "-n", tc.namespace, "--wait", "--timeout", "3m"}
-	for _, f := range valueFiles {
+	helmChange(t, ctx, tc.namespace, append([]string{"install", tc.release, tc.chart}, valuesArgs(valueFiles)...)...)
+}
+
+// helmUpgrade runs `helm upgrade --wait`.
+func helmUpgrade(t *testing.T, ctx context.Context, tc *testCase, valueFiles ...string) {
+	t.Helper()
+	helmChange(t, ctx, tc.namespace, append([]string{"upgrade", tc.release, tc.chart}, valuesArgs(valueFiles)...)...)
+}
+
+func valuesArgs(files []string) []string {
+	var args []string
+	for _, f := range files {
 		args = append(args, "-f", f)
 	}
-	_, stderr := helmMust(t, ctx, args...)
+	return args
+}
+
+// helmChange runs a helm command that changes the release in ns (install, upgrade, rollback,
+// uninstall) with --wait. It fails the test on an error, on API warnings in helm's output
+// (Pod Security among them), and at once, without waiting for helm's timeout, when a controller
+// reports FailedCreate in ns meanwhile (e.g. pods refused by admission).
+func helmChange(t *testing.T, ctx context.Context, ns string, args ...string) {
+	t.Helper()
+	args = append(args, "-n", ns, "--wait", "--timeout", "3m")
+	hctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	since := metav1.NewTime(time.Now().Add(-time.Second))
+	failed := make(chan string, 1)
+	go func() {
+		for hctx.Err() == nil {
+			events, err := env.cluster.Client.CoreV1().Events(ns).List(hctx, metav1.ListOptions{FieldSelector: "reason=FailedCreate"})
+			if err == nil {
+				for _, e := range events.Items {
+					if !e.LastTimestamp.Before(&since) || (!e.EventTime.IsZero() && !e.EventTime.Time.Before(since.Time)) {
+						failed <- fmt.Sprintf("%s/%s: %s", e.InvolvedObject.Kind, e.InvolvedObject.Name, e.Message)
+						cancel()
+						return
+					}
+				}
+			}
+			select {
+			case <-hctx.Done():
+			case <-time.After(time.Second):
+			}
+		}
+	}()
+	_, stderr, err := helmRun(hctx, args...)
+	select {
+	case msg := <-failed:
+		t.Fatalf("helm %s: FailedCreate: %s", args[0], msg)
+	default:
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 	if ws := apiWarningsIn(stderr); len(ws) > 0 {
-		t.Errorf("helm install printed API warnings:\n%s", strings.Join(ws, "\n"))
+		t.Errorf("helm %s printed API warnings:\n%s", args[0], strings.Join(ws, "\n"))
 	}
 }
 
-// helmUpgrade runs `helm upgrade --wait` and fails on API warnings.
-func helmUpgrade(t *testing.T, ctx context.Context, tc *testCase, valueFiles ...string) {
+// ensureScheduling gives the cluster what a pod template expects of it: the PriorityClass it
+// names, and, when it has a nodeSelector, a node with those labels, tainted with what the
+// template tolerates (so the pods schedule only if the tolerations really are rendered).
+func ensureScheduling(t *testing.T, ctx context.Context, priorityClass string, nodeSelector map[string]string, tolerations []corev1.Toleration) {
 	t.Helper()
-	args := []string{"upgrade", tc.release, tc.chart, "-n", tc.namespace, "--wait", "--timeout", "3m"}
-	for _, f := range valueFiles {
-		args = append(args, "-f", f)
+	c := env.cluster
+	if priorityClass != "" {
+		pc := &schedulingv1.PriorityClass{ObjectMeta: metav1.ObjectMeta{Name: priorityClass}, Value: 1000}
+		if _, err := c.Client.SchedulingV1().PriorityClasses().Create(ctx, pc, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+			t.Fatalf("PriorityClass %s: %v", priorityClass, err)
+		}
 	}
-	_, stderr := helmMust(t, ctx, args...)
-	if ws := apiWarningsIn(stderr); len(ws) > 0 {
-		t.Errorf("helm upgrade printed API warnings:\n%s", strings.Join(ws, "\n"))
+	if len(nodeSelector) == 0 {
+		return
+	}
+	var taints []corev1.Taint
+	for _, tol := range tolerations {
+		if tol.Key == "" || (tol.Effect != corev1.TaintEffectNoSchedule && tol.Effect != corev1.TaintEffectNoExecute) {
+			continue
+		}
+		value := tol.Value
+		if tol.Operator == corev1.TolerationOpExists {
+			value = "e2e"
+		}
+		taints = append(taints, corev1.Taint{Key: tol.Key, Value: value, Effect: tol.Effect})
+	}
+	sum := sha256.Sum256([]byte(fmt.Sprint(nodeSelector, taints)))
+	name := "kwok-" + hex.EncodeToString(sum[:])[:10]
+	if err := c.AddNode(ctx, name, nodeSelector, taints); err != nil {
+		t.Fatal(err)
 	}
 }
 

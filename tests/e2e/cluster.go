@@ -26,6 +26,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
@@ -52,7 +53,7 @@ type Cluster struct {
 	Client  kubernetes.Interface
 	Dynamic dynamic.Interface
 	Mapper  *restmapper.DeferredDiscoveryRESTMapper
-	// Nodes are the names of the fake nodes.
+	// Nodes are the names of the fake nodes every test may use.
 	Nodes []string
 
 	bin   string // folder of kube-apiserver, kube-controller-manager, kube-scheduler, kwok
@@ -247,15 +248,18 @@ func StartCluster(ctx context.Context, opts ClusterOptions) (c *Cluster, err err
 	}
 	for i := range opts.Nodes {
 		name := fmt.Sprintf("kwok-node-%d", i)
-		if err := c.AddNode(ctx, name); err != nil {
+		if err := c.AddNode(ctx, name, nil, nil); err != nil {
 			return c, err
 		}
+		c.Nodes = append(c.Nodes, name)
 	}
 	return c, nil
 }
 
-// AddNode registers a fake node that kwok manages and waits until it is Ready.
-func (c *Cluster) AddNode(ctx context.Context, name string) error {
+// AddNode registers a fake node that kwok manages, with extra labels and taints, and waits until
+// it is Ready. A node of that name that exists already is only waited for, so parallel tests may
+// ask for the same node.
+func (c *Cluster) AddNode(ctx context.Context, name string, labels map[string]string, taints []corev1.Taint) error {
 	capacity := corev1.ResourceList{
 		corev1.ResourceCPU:    resource.MustParse("64"),
 		corev1.ResourceMemory: resource.MustParse("512Gi"),
@@ -270,9 +274,13 @@ func (c *Cluster) AddNode(ctx context.Context, name string) error {
 				"type": "kwok",
 			},
 		},
+		Spec:   corev1.NodeSpec{Taints: taints},
 		Status: corev1.NodeStatus{Capacity: capacity, Allocatable: capacity},
 	}
-	if _, err := c.Client.CoreV1().Nodes().Create(ctx, node, metav1.CreateOptions{}); err != nil {
+	for k, v := range labels {
+		node.Labels[k] = v
+	}
+	if _, err := c.Client.CoreV1().Nodes().Create(ctx, node, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
 		return fmt.Errorf("creating node %s: %w", name, err)
 	}
 	if err := c.poll(ctx, 60*time.Second, func(ctx context.Context) (bool, error) {
@@ -289,7 +297,6 @@ func (c *Cluster) AddNode(ctx context.Context, name string) error {
 	}); err != nil {
 		return fmt.Errorf("waiting for node %s to be Ready (kwok): %w", name, err)
 	}
-	c.Nodes = append(c.Nodes, name)
 	return nil
 }
 

@@ -94,6 +94,15 @@ func (f *flinkJob) install(t *testing.T, ctx context.Context) {
 			t.Fatal(err)
 		}
 	}
+	var nodeSelector map[string]string
+	var tolerations []corev1.Toleration
+	if err := f.values.into("podTemplate.nodeSelector", &nodeSelector); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.values.into("podTemplate.tolerations", &tolerations); err != nil {
+		t.Fatal(err)
+	}
+	ensureScheduling(t, ctx, f.values.str("podTemplate.priorityClassName"), nodeSelector, tolerations)
 	start := time.Now()
 	helmInstall(t, ctx, f.testCase, f.valuesFile)
 	waitWorkloads(t, ctx, f.namespace, f.selector(), time.Minute)
@@ -544,10 +553,7 @@ func (f *flinkJob) lifecycle(t *testing.T, ctx context.Context) {
 	}
 
 	// Rollback to revision 1 restores the original workloads (same pod-template-hash) and config.
-	_, stderr := helmMust(t, ctx, "rollback", f.release, "1", "-n", f.namespace, "--wait", "--timeout", "3m")
-	if ws := apiWarningsIn(stderr); len(ws) > 0 {
-		t.Errorf("helm rollback printed API warnings:\n%s", strings.Join(ws, "\n"))
-	}
+	helmChange(t, ctx, f.namespace, "rollback", f.release, "1")
 	waitWorkloads(t, ctx, f.namespace, f.selector(), time.Minute)
 	back := f.snapshot(t, ctx)
 	if fmt.Sprint(back) != fmt.Sprint(orig) {
@@ -558,10 +564,7 @@ func (f *flinkJob) lifecycle(t *testing.T, ctx context.Context) {
 	}
 
 	// Uninstall leaves nothing.
-	_, stderr = helmMust(t, ctx, "uninstall", f.release, "-n", f.namespace, "--wait", "--timeout", "3m")
-	if ws := apiWarningsIn(stderr); len(ws) > 0 {
-		t.Errorf("helm uninstall printed API warnings:\n%s", strings.Join(ws, "\n"))
-	}
+	helmChange(t, ctx, f.namespace, "uninstall", f.release)
 	var except []string
 	if !f.values.bool("serviceAccount.create") {
 		except = append(except, "serviceaccounts/"+f.sa) // created by the test, not the chart

@@ -196,16 +196,7 @@ func TestHarness(t *testing.T) {
 		taint := corev1.Taint{Key: "e2e.jobcharts.io/harness", Value: "nodes", Effect: corev1.TaintEffectNoSchedule}
 		var nodes []string
 		for _, n := range []string{"kwok-harness-a", "kwok-harness-b"} {
-			if err := c.AddNode(ctx, n); err != nil {
-				t.Fatal(err)
-			}
-			node, err := c.Client.CoreV1().Nodes().Get(ctx, n, metav1.GetOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			node.Spec.Taints = append(node.Spec.Taints, taint)
-			node.Labels["e2e.jobcharts.io/harness"] = "nodes"
-			if _, err := c.Client.CoreV1().Nodes().Update(ctx, node, metav1.UpdateOptions{}); err != nil {
+			if err := c.AddNode(ctx, n, map[string]string{"e2e.jobcharts.io/harness": "nodes"}, []corev1.Taint{taint}); err != nil {
 				t.Fatal(err)
 			}
 			nodes = append(nodes, n)

@@ -15,7 +15,7 @@ func newValidateCmd(out io.Writer) *cobra.Command {
 		Use:   "validate PATH...",
 		Short: "Check descriptors (files or directories) and report every problem",
 		Args:  argsAtLeast(1),
-		RunE: func(_ *cobra.Command, paths []string) error {
+		RunE: func(cmd *cobra.Command, paths []string) error {
 			if err := s.Validate(); err != nil {
 				return usageError{err}
 			}
@@ -23,11 +23,11 @@ func newValidateCmd(out io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			jobs, err := render.PrepareAll(files, s)
+			valid, err := render.ValidateFiles(cmd.Context(), files, s)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(out, "%d descriptor(s) valid\n", len(jobs))
+			fmt.Fprintf(out, "%d descriptor(s) valid\n", valid)
 			return nil
 		},
 	}

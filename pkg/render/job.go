@@ -1,6 +1,7 @@
 package render
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -142,24 +143,21 @@ func ExpandPaths(paths []string) ([]string, error) {
 	return files, nil
 }
 
-// PrepareAll prepares every file and reports every problem of every file.
+// PrepareAll prepares every file, concurrently, and reports every problem of every file
+// in input order.
 func PrepareAll(files []string, s Settings) ([]*Job, error) {
 	jobs := make([]*Job, 0, len(files))
 	var errs []error
-	seen := map[string]string{}
-	for _, f := range files {
-		j, err := Prepare(f, s)
-		if err != nil {
-			errs = append(errs, err)
-			continue
+	err := Batch(context.Background(), files, s, BatchOptions{}, func(r Result) error {
+		if r.Err != nil {
+			errs = append(errs, r.Err)
+		} else {
+			jobs = append(jobs, r.Job)
 		}
-		key := j.Namespace + "/" + j.Release
-		if other, dup := seen[key]; dup {
-			errs = append(errs, fmt.Errorf("%s: job %s is also defined in %s", f, key, other))
-			continue
-		}
-		seen[key] = f
-		jobs = append(jobs, j)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return jobs, errors.Join(errs...)
 }
@@ -188,43 +186,17 @@ func isHex(s string) bool {
 	return err == nil
 }
 
-// RenderPaths renders every descriptor under paths. With outDir empty it writes one
-// multi-document stream to out; otherwise one file per job. Nothing is written
-// unless every descriptor is valid and renders.
+// RenderPaths renders every descriptor under paths on GOMAXPROCS workers. With outDir
+// empty it streams to out in input order as jobs are rendered; a failing job is left
+// out, the others are still written, and every problem is returned at the end. With
+// outDir it writes one file per job, and nothing unless every descriptor renders.
 func RenderPaths(paths []string, s Settings, outDir string, out io.Writer) error {
 	files, err := ExpandPaths(paths)
 	if err != nil {
 		return err
 	}
-	jobs, err := PrepareAll(files, s)
-	if err != nil {
-		return err
-	}
-	rendered := make([][]byte, len(jobs))
-	var errs []error
-	for i, j := range jobs {
-		ms, err := j.Render(s)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		rendered[i] = Stream(ms)
-	}
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
 	if outDir == "" {
-		for _, r := range rendered {
-			if _, err := out.Write(r); err != nil {
-				return err
-			}
-		}
-		return nil
+		return renderStream(context.Background(), files, s, out)
 	}
-	for i, j := range jobs {
-		if err := WriteFileAtomic(JobFile(outDir, j), rendered[i]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return renderDir(context.Background(), files, s, outDir)
 }

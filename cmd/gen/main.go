@@ -51,7 +51,7 @@ func newRootCmd(out io.Writer) *cobra.Command {
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newRenderCmd(out), newValuesCmd(out), newValidateCmd(out), newSchemaCmd(out), newVersionCmd(out),
-		newChartCmd(out), newPushCmd(out))
+		newChartCmd(out), newPushCmd(out), newDiffCmd(out))
 	return root
 }
 

@@ -32,6 +32,9 @@ type BatchOptions struct {
 	Window int
 	// Render renders each job's manifests into Result.Output.
 	Render bool
+	// Adjust, if set, is called on each prepared job before it is rendered, on the
+	// worker's goroutine (e.g. to blank the traceability values for a diff).
+	Adjust func(*Job)
 }
 
 // Batch prepares (and with o.Render renders) every file on a bounded pool of workers and
@@ -79,7 +82,7 @@ func Batch(ctx context.Context, files []string, s Settings, o BatchOptions, emit
 	for range workers {
 		wg.Go(func() {
 			for i := range next {
-				results <- process(i, files[i], s, o.Render)
+				results <- process(i, files[i], s, o)
 			}
 		})
 	}
@@ -126,14 +129,17 @@ func Batch(ctx context.Context, files []string, s Settings, o BatchOptions, emit
 	return emitErr
 }
 
-func process(i int, file string, s Settings, render bool) Result {
+func process(i int, file string, s Settings, o BatchOptions) Result {
 	r := Result{Index: i, File: file}
 	j, err := Prepare(file, s)
 	if err != nil {
 		r.Err = err
 		return r
 	}
-	if render {
+	if o.Adjust != nil {
+		o.Adjust(j)
+	}
+	if o.Render {
 		ms, err := j.Render(s)
 		if err != nil {
 			r.Err = err

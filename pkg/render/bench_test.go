@@ -113,4 +113,3 @@ func BenchmarkHelmEngineFloor(b *testing.B) {
 		}
 	}
 }
-

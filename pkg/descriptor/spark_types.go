@@ -20,7 +20,7 @@ type SparkApp struct {
 
 // SparkAppSpec is the desired Spark application.
 type SparkAppSpec struct {
-	// SparkVersion is the Spark release inside the image, "MAJOR.MINOR" (3.3 to 4.x).
+	// SparkVersion is the Spark release inside the image, "MAJOR.MINOR" (3.3 to 4.2).
 	SparkVersion string `json:"sparkVersion"`
 	// Image is the application's image (registry/repository:tag or @sha256:digest).
 	Image string `json:"image"`

@@ -118,8 +118,8 @@ func (v *validator) sparkVersion(s string) {
 	}
 	switch {
 	case !version.AtLeast(spark.MinVersion):
-		v.errorf(path, "Spark %s is not supported; supported releases are %s to %s (%s added spark.kubernetes.scheduler.name and {{APP_ID}} placeholders in pod labels and annotations, SPARK-38383)",
-			version, spark.MinVersion, spark.MaxVersion, spark.MinVersion)
+		v.errorf(path, "Spark %s is not supported; supported releases are %s to %s (older release lines are end of life upstream)",
+			version, spark.MinVersion, spark.MaxVersion)
 	case !spark.MaxVersion.AtLeast(version):
 		v.errorf(path, "Spark %s is not supported yet; supported releases are %s to %s", version, spark.MinVersion, spark.MaxVersion)
 	}
@@ -418,7 +418,7 @@ func (v *validator) jobDuration(path, value string, maxSeconds int64) {
 	case err != nil:
 		v.errorf(path, "%v", err)
 	case d <= 0:
-		v.errorf(path, "must be greater than 0 (got %q); remove it for no limit", value)
+		v.errorf(path, "must be greater than 0 (got %q); leave it out for the default", value)
 	case d%time.Second != 0:
 		v.errorf(path, "%q is not a whole number of seconds", value)
 	case int64(d/time.Second) > maxSeconds:

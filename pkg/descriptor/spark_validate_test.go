@@ -76,7 +76,7 @@ func TestValidateSparkApp(t *testing.T) {
 		{
 			name: "spark version too old",
 			yaml: withSpark(`"3.5"`, `"3.2"`),
-			want: `t.yaml:6:17: spec.sparkVersion: Spark 3.2 is not supported; supported releases are 3.3 to 4.2 (3.3 added spark.kubernetes.scheduler.name and {{APP_ID}} placeholders in pod labels and annotations, SPARK-38383)`,
+			want: `t.yaml:6:17: spec.sparkVersion: Spark 3.2 is not supported; supported releases are 3.3 to 4.2 (older release lines are end of life upstream)`,
 		},
 		{
 			name: "spark version too new",
@@ -375,7 +375,7 @@ func TestValidateSparkApp(t *testing.T) {
 		{
 			name: "ttl zero",
 			yaml: sparkHeader + "  timeouts:\n    ttlAfterFinished: 0s\n",
-			want: `t.yaml:13:23: spec.timeouts.ttlAfterFinished: must be greater than 0 (got "0s"); remove it for no limit`,
+			want: `t.yaml:13:23: spec.timeouts.ttlAfterFinished: must be greater than 0 (got "0s"); leave it out for the default`,
 		},
 		{
 			name: "deadline in fractions of a second",

@@ -12,7 +12,7 @@ const (
 	reasonClientMode   = "set by the chart: the driver runs in client mode inside its Job pod"
 	reasonDecommission = "set by the chart: executors are decommissioned gracefully"
 	reasonDriverPod    = "ignored: the driver is the chart's Job pod, which Spark does not create; use spec.env (valueFrom.secretKeyRef) and spec.podTemplate.driver.volumes"
-	reasonDriverSvc    = "set by the chart: it renders the driver's headless Service itself"
+	reasonDriverSvc    = "set by the chart: it renders the driver's Service itself (the UI; executors reach the driver by its pod IP)"
 )
 
 // OwnedKeys are the Spark properties the chart sets itself, each mapped to the

@@ -17,9 +17,8 @@ type Version struct {
 
 // Supported range.
 var (
-	// MinVersion is the oldest supported release: Spark 3.3 added
-	// spark.kubernetes.scheduler.name and the {{APP_ID}} placeholder in pod label and
-	// annotation values (SPARK-38383), which batch schedulers (YuniKorn) need.
+	// MinVersion is the oldest release line jobcharts supports and checks its
+	// configuration against (older lines are end of life upstream).
 	MinVersion = Version{3, 3}
 	// MaxVersion is the newest release line the chart has been checked against.
 	MaxVersion = Version{4, 2}

@@ -63,7 +63,7 @@ func TestGolden(t *testing.T) {
 }
 
 // TestRenderEqualsHelmTemplate proves the invariant: `gen render X` is what
-// `helm template NAME charts/flink-job -f <(gen values X)` prints, modulo "# Source:" lines.
+// `helm template NAME charts/<kind's chart> -f <(gen values X)` prints, modulo "# Source:" lines.
 func TestRenderEqualsHelmTemplate(t *testing.T) {
 	paths := cases(t)
 	for i := range paths {

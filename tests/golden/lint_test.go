@@ -12,8 +12,8 @@ import (
 	"github.com/jobcharts/jobcharts/pkg/render"
 )
 
-// TestHelmLintStrict runs `helm lint --strict` in-process on charts/flink-job with the
-// values of every case: any lint warning fails.
+// TestHelmLintStrict runs `helm lint --strict` in-process on each case's chart with the
+// case's values: any lint warning fails.
 func TestHelmLintStrict(t *testing.T) {
 	for _, dir := range cases(t) {
 		t.Run(dir, func(t *testing.T) {

@@ -69,18 +69,26 @@ annotations stay on the objects: a new commit must not restart a streaming job.
     - name: flink-conf
       mountPath: /opt/flink/conf
 {{- with .Values.podTemplate.initContainers }}
-{{ include "flink-job.userContainers" . }}
+{{ include "flink-job.userContainers" (dict "containers" . "sidecar" false) }}
+{{- end }}
+{{- with .Values.podTemplate.sidecars }}
+{{ include "flink-job.userContainers" (dict "containers" . "sidecar" true) }}
 {{- end }}
 {{- end -}}
 
 {{- /*
 flink-job.userContainers renders podTemplate sidecars or initContainers; one without a
 securityContext gets the restricted minimum (the pod already sets runAsNonRoot and seccomp).
+Sidecars are native sidecars (init containers with restartPolicy Always): they start
+before Flink and never keep a finished batch JobManager's pod running.
+Call with (dict "containers" LIST "sidecar" BOOL).
 */ -}}
 {{- define "flink-job.userContainers" -}}
+{{- $sidecar := .sidecar -}}
 {{- $out := list -}}
-{{- range . -}}
+{{- range .containers -}}
 {{- $c := deepCopy . -}}
+{{- if $sidecar -}}{{- $_ := set $c "restartPolicy" "Always" -}}{{- end -}}
 {{- if not (hasKey $c "securityContext") -}}
 {{- $_ := set $c "securityContext" (dict "allowPrivilegeEscalation" false "capabilities" (dict "drop" (list "ALL"))) -}}
 {{- end -}}
@@ -234,9 +242,6 @@ spec:
         {{- include "flink-job.containerSecurityContext" . | nindent 8 }}
       volumeMounts:
         {{- include "flink-job.flinkMounts" . | nindent 8 }}
-    {{- with .Values.podTemplate.sidecars }}
-    {{- include "flink-job.userContainers" . | nindent 4 }}
-    {{- end }}
   volumes:
     {{- include "flink-job.volumes" . | nindent 4 }}
 {{- end -}}

@@ -131,11 +131,20 @@ capabilities:
   drop: ["ALL"]
 {{- end -}}
 
-{{- /* spark-app.userContainers renders sidecars or initContainers; one without a securityContext gets the restricted minimum. */ -}}
+{{- /*
+spark-app.userContainers renders a role's initContainers followed by its sidecars, which
+are native sidecars (init containers with restartPolicy Always) so they never keep a
+finished driver or executor pod running. One without a securityContext gets the
+restricted minimum. Call with a podTemplate role (driver or executor).
+*/ -}}
 {{- define "spark-app.userContainers" -}}
 {{- $out := list -}}
-{{- range . -}}
-{{- $c := deepCopy . -}}
+{{- range .initContainers -}}{{- $out = append $out (deepCopy .) -}}{{- end -}}
+{{- range .sidecars -}}{{- $out = append $out (set (deepCopy .) "restartPolicy" "Always") -}}{{- end -}}
+{{- $all := $out -}}
+{{- $out = list -}}
+{{- range $all -}}
+{{- $c := . -}}
 {{- if not (hasKey $c "securityContext") -}}
 {{- $_ := set $c "securityContext" (dict "allowPrivilegeEscalation" false "capabilities" (dict "drop" (list "ALL"))) -}}
 {{- end -}}

@@ -83,9 +83,9 @@ spec:
   {{- with include "spark-app.podPlacement" (dict "ctx" . "role" "executor") | trim }}
   {{- . | nindent 2 }}
   {{- end }}
-  {{- with $pt.initContainers }}
+  {{- if or $pt.initContainers $pt.sidecars }}
   initContainers:
-    {{- include "spark-app.userContainers" . | nindent 4 }}
+    {{- include "spark-app.userContainers" $pt | nindent 4 }}
   {{- end }}
   containers:
     - name: executor
@@ -104,9 +104,6 @@ spec:
         {{- with $pt.volumeMounts }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
-    {{- with $pt.sidecars }}
-    {{- include "spark-app.userContainers" . | nindent 4 }}
-    {{- end }}
   volumes:
     {{- include "spark-app.writableVolumes" . | nindent 4 }}
     {{- with $pt.volumes }}

@@ -33,9 +33,8 @@ type engine struct {
 	run   func(t *testing.T, tc *testCase) // every scenario for one descriptor
 }
 
-var engines = map[string]engine{
-	"FlinkJob": {chart: "charts/flink-job", run: runFlinkCase},
-}
+// engines by descriptor kind; each engine file registers itself in an init function.
+var engines = map[string]engine{}
 
 // testCase is one descriptor: an example or a golden case.
 type testCase struct {
@@ -113,6 +112,7 @@ func TestCharts(t *testing.T) {
 	if len(cases) == 0 {
 		t.Skip("no descriptors yet: examples/*.yaml and tests/golden/*/descriptor.yaml are empty")
 	}
+	t.Parallel() // alongside TestHarness
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.engine.run == nil {

@@ -199,11 +199,27 @@ func StartCluster(ctx context.Context, opts ClusterOptions) (c *Cluster, err err
 	); err != nil {
 		return c, err
 	}
+	// One scheduler, three profiles: besides the default scheduler it stands in for the batch
+	// schedulers charts may name (schedulerName volcano / yunikorn), so those pods schedule too.
+	// It schedules pod by pod: gangs, queues and PodGroups are not simulated.
+	schedConfig := filepath.Join(c.Dir, "scheduler.yaml")
+	if err := os.WriteFile(schedConfig, []byte(fmt.Sprintf(`apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+clientConnection:
+  kubeconfig: %q
+leaderElection:
+  leaderElect: false
+profiles:
+- schedulerName: default-scheduler
+- schedulerName: volcano
+- schedulerName: yunikorn
+`, c.Kubeconfig)), 0o644); err != nil {
+		return c, err
+	}
 	if err := c.start("kube-scheduler", filepath.Join(c.bin, "kube-scheduler"),
-		"--kubeconfig="+c.Kubeconfig,
+		"--config="+schedConfig,
 		"--authentication-kubeconfig="+c.Kubeconfig,
 		"--authorization-kubeconfig="+c.Kubeconfig,
-		"--leader-elect=false",
 		"--bind-address=127.0.0.1", "--secure-port="+strconv.Itoa(schedPort),
 	); err != nil {
 		return c, err
@@ -538,9 +554,13 @@ func (c *Cluster) WithWarnings() (kubernetes.Interface, dynamic.Interface, *warn
 	return kc, dc, w, nil
 }
 
-// As returns a client that impersonates user (e.g. system:serviceaccount:NS:NAME).
-func (c *Cluster) As(user string) (kubernetes.Interface, error) {
+// As returns a client that impersonates user (e.g. system:serviceaccount:NS:NAME) and whose API
+// warnings land in the returned collector.
+func (c *Cluster) As(user string) (kubernetes.Interface, *warnings, error) {
+	w := &warnings{}
 	cfg := rest.CopyConfig(c.Config)
 	cfg.Impersonate = rest.ImpersonationConfig{UserName: user}
-	return kubernetes.NewForConfig(cfg)
+	cfg.WarningHandler = w
+	kc, err := kubernetes.NewForConfig(cfg)
+	return kc, w, err
 }

@@ -22,6 +22,7 @@ const (
 type usageError struct{ error }
 
 func main() {
+	tuneGC()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

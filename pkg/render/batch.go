@@ -140,7 +140,7 @@ func process(i int, file string, s Settings, o BatchOptions) Result {
 		o.Adjust(j)
 	}
 	if o.Render {
-		ms, err := j.Render(s)
+		ms, err := j.renderShared(s)
 		if err != nil {
 			r.Err = err
 			return r

@@ -113,3 +113,20 @@ func BenchmarkHelmEngineFloor(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRenderJobShared is the batch's render of one job: chart and schema shared.
+func BenchmarkRenderJobShared(b *testing.B) {
+	s := render.Settings{GitCommit: "0123456789abcdef"}
+	j, err := render.Prepare(benchDescriptor, s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		ms, err := render.RenderShared(j, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = render.Stream(ms)
+	}
+}

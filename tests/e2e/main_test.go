@@ -14,6 +14,8 @@
 //	               (default: .tools/bin of the repository)
 //	E2E_ETCD       etcd binary (default: etcd on PATH, then /usr/bin/etcd)
 //	E2E_GEN        a prebuilt gen binary; by default the suite builds ./cmd/gen itself
+//	E2E_CHARTS     a folder holding the charts helm installs (flink-job/, spark-app/) instead of
+//	               charts/, e.g. a patched copy; gen render still uses the charts built into gen
 //	E2E_KEEP=1     keep the cluster's folder (logs, etcd data) after the run
 //	E2E_PARALLEL   how many cases run at once unless -parallel is given (default 4)
 package e2e

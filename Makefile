@@ -5,7 +5,7 @@ BIN := bin
 TOOLS := $(CURDIR)/.tools
 export PATH := $(TOOLS)/bin:$(PATH)
 
-.PHONY: all build demo test unit golden e2e tools bench vet
+.PHONY: all build demo test unit golden e2e tools bench bench-report vet
 
 all: build
 
@@ -36,5 +36,10 @@ tools:
 e2e: tools build
 	$(GO) test -count=1 -tags e2e -timeout 30m ./tests/e2e/... -v
 
+# bench runs the per-stage Go benchmarks with allocations; bench-report the release-pipeline
+# comparison (gen render vs helm template per job vs the engine alone) in docs/performance.md.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/...
+
+bench-report: tools
+	bench/run.sh 100 1000 10000

@@ -41,5 +41,5 @@ e2e: tools build
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/...
 
-bench-report: tools
+bench-report:
 	bench/run.sh 100 1000 10000

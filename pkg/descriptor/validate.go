@@ -278,7 +278,7 @@ func (v *validator) job(s *FlinkJobSpec) {
 		switch {
 		case !slices.Contains(JobModes, j.Mode):
 			v.errorf("spec.job.mode", "%q is not valid; use one of %s", j.Mode, strings.Join(JobModes, ", "))
-		case j.Mode == JobModeBatch && v.versionKnown && !v.version.SupportsRuntimeMode():
+		case j.Mode == JobModeBatch && v.versionKnown && !flink.SupportsRuntimeMode(v.version):
 			v.errorf("spec.job.mode", "batch needs Flink %s or newer (execution.runtime-mode); got %s", flink.RuntimeModeMinVersion, v.version)
 		}
 	}
@@ -393,13 +393,13 @@ func (v *validator) highAvailability(s *FlinkJobSpec) {
 	case HATypeZooKeeper:
 		v.zookeeper(ha.ZooKeeper)
 	case HATypeZetcd:
-		if v.versionKnown && !v.version.SupportsZetcd() {
+		if v.versionKnown && !flink.SupportsZetcd(v.version) {
 			v.errorf("spec.highAvailability.type", "zetcd needs Flink <= %s (got %s): zetcd implements only the ZooKeeper 3.4 protocol; Flink 1.15+ ships a ZooKeeper 3.5+ client (Curator) whose leader election and node creation (create2/createContainer) fail against it; use highAvailability.type kubernetes (state in the API server's etcd) or a real ZooKeeper ensemble",
 				flink.ZetcdMaxVersion, v.version)
 		}
 		v.zetcd(ha.Zetcd)
 	case HATypeKubernetes:
-		if v.versionKnown && !v.version.SupportsKubernetesHA() {
+		if v.versionKnown && !flink.SupportsKubernetesHA(v.version) {
 			v.errorf("spec.highAvailability.type", "kubernetes HA needs Flink %s or newer (FLIP-144; got %s); use zookeeper", flink.KubernetesHAMinVersion, v.version)
 		}
 	}
@@ -467,7 +467,7 @@ func (v *validator) restartStrategy(r *RestartStrategy) {
 		v.errorf(base+".type", "required when restartStrategy is given; use one of %s", strings.Join(RestartTypes, ", "))
 	case !known:
 		v.errorf(base+".type", "%q is not valid; use one of %s", r.Type, strings.Join(RestartTypes, ", "))
-	case r.Type == RestartExponentialDelay && v.versionKnown && !v.version.SupportsExponentialDelayRestart():
+	case r.Type == RestartExponentialDelay && v.versionKnown && !flink.SupportsExponentialDelayRestart(v.version):
 		v.errorf(base+".type", "exponential-delay needs Flink %s or newer (got %s); use fixed-delay or failure-rate", flink.ExponentialDelayRestartMinVersion, v.version)
 	}
 	set := map[string]bool{

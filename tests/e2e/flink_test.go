@@ -6,6 +6,7 @@ package e2e
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -95,7 +96,7 @@ func (f *flinkJob) install(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range pods.Items {
-		if p.Labels[labelName] != "flink-job" || !contains([]string{"jobmanager", "taskmanager", "zetcd"}, p.Labels[labelComponent]) {
+		if p.Labels[labelName] != "flink-job" || !slices.Contains([]string{"jobmanager", "taskmanager", "zetcd"}, p.Labels[labelComponent]) {
 			t.Errorf("pod %s: labels %v lack %s=flink-job and a component", p.Name, p.Labels, labelName)
 		}
 	}
@@ -208,7 +209,7 @@ func (f *flinkJob) lifecycle(t *testing.T) {
 		if s4[comp].revision == s3[comp].revision {
 			t.Errorf("upgrade image did not roll the %s pods: %s", comp, s4[comp])
 		}
-		if !contains(s4[comp].images, newImage) || contains(s4[comp].images, image) {
+		if !slices.Contains(s4[comp].images, newImage) || slices.Contains(s4[comp].images, image) {
 			t.Errorf("upgrade image %s -> %s: %s", image, newImage, s4[comp])
 		}
 	}

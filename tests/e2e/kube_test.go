@@ -3,12 +3,15 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -23,6 +26,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/discovery"
 	"sigs.k8s.io/yaml"
 )
@@ -273,31 +277,23 @@ func noWarnings(t *testing.T, what string, w *warnings) {
 // decodeManifests splits a multi-document YAML stream into objects, skipping empty documents.
 func decodeManifests(data []byte) ([]*unstructured.Unstructured, error) {
 	var out []*unstructured.Unstructured
-	for i, doc := range splitYAML(data) {
+	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
+	for i := 1; ; i++ {
+		doc, err := r.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("document %d: %w", i, err)
+		}
 		var m map[string]any
 		if err := yaml.Unmarshal(doc, &m); err != nil {
-			return nil, fmt.Errorf("document %d: %w", i+1, err)
+			return nil, fmt.Errorf("document %d: %w", i, err)
 		}
-		if len(m) == 0 {
-			continue
+		if len(m) > 0 {
+			out = append(out, &unstructured.Unstructured{Object: m})
 		}
-		out = append(out, &unstructured.Unstructured{Object: m})
 	}
-	return out, nil
-}
-
-func splitYAML(data []byte) [][]byte {
-	var docs [][]byte
-	var cur bytes.Buffer
-	for _, line := range strings.SplitAfter(string(data), "\n") {
-		if strings.TrimRight(line, " \r\n") == "---" {
-			docs = append(docs, bytes.Clone(cur.Bytes()))
-			cur.Reset()
-			continue
-		}
-		cur.WriteString(line)
-	}
-	return append(docs, cur.Bytes())
 }
 
 // resourceFor maps an object's kind to its resource and scope.
@@ -332,22 +328,13 @@ func namespacedResources(t *testing.T) []schema.GroupVersionResource {
 			t.Fatal(err)
 		}
 		for _, r := range l.APIResources {
-			if strings.Contains(r.Name, "/") || !contains(r.Verbs, "list") {
+			if strings.Contains(r.Name, "/") || !slices.Contains(r.Verbs, "list") {
 				continue
 			}
 			out = append(out, gv.WithResource(r.Name))
 		}
 	}
 	return out
-}
-
-func contains[T comparable](s []T, v T) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // objectsIn lists every object in ns of every namespaced type, as "resource.group/name".

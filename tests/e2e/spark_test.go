@@ -10,6 +10,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -245,7 +246,7 @@ func (s *sparkApp) lifecycle(t *testing.T) {
 	}
 	newImage := otherImage(image)
 	s3 := s.upgrade(t, ctx, more, map[string]any{"image": newImage})
-	if s3["driver"].revision == s2["driver"].revision || !contains(s3["driver"].images, newImage) || contains(s3["driver"].images, image) {
+	if s3["driver"].revision == s2["driver"].revision || !slices.Contains(s3["driver"].images, newImage) || slices.Contains(s3["driver"].images, image) {
 		t.Errorf("upgrade image %s -> %s: %s (before: %s)", image, newImage, s3["driver"], s2["driver"])
 	}
 	s.rollbackAndUninstall(t, ctx, orig, conf, origConf)

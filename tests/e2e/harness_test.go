@@ -188,6 +188,25 @@ func TestHarness(t *testing.T) {
 		}
 	})
 
+	t.Run("batch scheduler stand-ins", func(t *testing.T) {
+		t.Parallel()
+		ctx := ctxFor(t, time.Minute)
+		ns := newNamespace(t, ctx, "e2e-harness-schedulers")
+		for _, name := range []string{"volcano", "yunikorn"} {
+			labels := map[string]string{labelInstance: "schedulers", "app": name}
+			tmpl := restrictedPod(labels)
+			tmpl.Spec.SchedulerName = name
+			dep := &appsv1.Deployment{
+				ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
+				Spec:       appsv1.DeploymentSpec{Replicas: ptr(int32(1)), Selector: &metav1.LabelSelector{MatchLabels: labels}, Template: tmpl},
+			}
+			if _, err := c.Client.AppsV1().Deployments(ns).Create(ctx, dep, metav1.CreateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		waitWorkloads(t, ctx, ns, labelInstance+"=schedulers", 30*time.Second)
+	})
+
 	t.Run("node deletion", func(t *testing.T) {
 		t.Parallel()
 		ctx := ctxFor(t, 4*time.Minute)

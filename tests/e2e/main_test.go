@@ -128,8 +128,9 @@ func run(m *testing.M) int {
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		s := <-sigs
-		fmt.Fprintf(os.Stderr, "e2e: %v: stopping the control plane\n", s)
+		fmt.Fprintf(os.Stderr, "e2e: %v: stopping the control plane (logs in %s)\n", s, filepath.Join(dir, "logs"))
 		c.Stop()
+		os.RemoveAll(dataDir)
 		os.Exit(130)
 	}()
 

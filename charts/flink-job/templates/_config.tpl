@@ -1,6 +1,6 @@
 {{- /*
-flink-job.ownedConfig is the Flink configuration the chart sets itself, as YAML of
-string values, with each key in the dialect of .Values.flinkVersion:
+flink-job.ownedConfig sets the Flink configuration the chart owns, all string values, into
+a dict. Call with (list $ $dict). Each key is in the dialect of .Values.flinkVersion:
   - high-availability / restart-strategy / state.backend became *.type in 1.17
   - checkpoint and savepoint directories and incremental moved under
     execution.checkpointing.* in 1.20
@@ -10,8 +10,9 @@ string values, with each key in the dialect of .Values.flinkVersion:
     (the dist file that carries them is replaced by this ConfigMap)
 */ -}}
 {{- define "flink-job.ownedConfig" -}}
+{{- $c := index . 1 -}}
+{{- with index . 0 -}}
 {{- $v := .Values -}}
-{{- $c := dict -}}
 {{- $typeKeys := include "flink-job.atLeast" (list . "1.17") -}}
 {{- $v120 := include "flink-job.atLeast" (list . "1.20") -}}
 {{- $jm := include "flink-job.jobManagerName" . -}}
@@ -109,7 +110,7 @@ string values, with each key in the dialect of .Values.flinkVersion:
 {{- else if include "flink-job.atLeast" (list . "1.18") -}}
 {{- $_ := set $c "env.java.opts.all" (include "flink-job.java17Flags" .) -}}
 {{- end -}}
-{{- toYaml $c -}}
+{{- end -}}
 {{- end -}}
 
 {{- /* flink-job.java17Flags are the module flags Flink's own dist configuration sets for Java 17 ("must not be shortened, only extended"). */ -}}
@@ -123,19 +124,26 @@ string values, with each key in the dialect of .Values.flinkVersion:
 {{- end -}}
 
 {{- /*
-flink-job.config is the whole Flink configuration: the chart's keys plus
-flinkConfiguration, which may not override a chart key.
+flink-job.config builds the whole Flink configuration, the chart's keys plus flinkConfiguration
+(which may not override a chart key), once per render, and keeps it as a dict in the memo: it
+prints nothing; read .jobchartsMemo.flinkConfig after including it. Every value is a string
+(the chart's own, and flinkConfiguration's through flink-job.scalar), so the dict needs no
+toYaml/fromYaml round trip to look like what the ConfigMap and the checksum serialize.
 */ -}}
 {{- define "flink-job.config" -}}
-{{- $owned := include "flink-job.ownedConfig" . | fromYaml -}}
-{{- $conf := deepCopy $owned -}}
+{{- if not (hasKey . "jobchartsMemo") -}}{{- $_ := set . "jobchartsMemo" dict -}}{{- end -}}
+{{- if not (hasKey .jobchartsMemo "flinkConfig") -}}
+{{- $conf := dict -}}
+{{- include "flink-job.ownedConfig" (list . $conf) -}}
+{{- /* flinkConfiguration's keys are distinct, so a key already in $conf is one the chart owns */ -}}
 {{- range $k, $val := .Values.flinkConfiguration -}}
-{{- if hasKey $owned $k -}}
+{{- if hasKey $conf $k -}}
 {{- fail (printf "flinkConfiguration.%s is set by the chart from its own values (see values.yaml); remove it from flinkConfiguration" $k) -}}
 {{- end -}}
 {{- $_ := set $conf $k (include "flink-job.scalar" $val) -}}
 {{- end -}}
-{{- toYaml $conf -}}
+{{- $_ := set .jobchartsMemo "flinkConfig" $conf -}}
+{{- end -}}
 {{- end -}}
 
 {{- /* flink-job.configFile is flink-conf.yaml (legacy flat parser) up to 1.18 and config.yaml (standard YAML) from 1.19. */ -}}

@@ -42,36 +42,70 @@ app.kubernetes.io/component: {{ . }}
 {{- end }}
 {{- end -}}
 
-{{- /* flink-job.labels are the labels of every object. Call with (dict "ctx" $ "component" "..."). */ -}}
+{{- /*
+flink-job.memo: what this render has already computed. Helm's engine gives every template of one
+render the same top-level map (and a new one to every render), so helpers keep their results under
+$.jobchartsMemo and later templates reuse them instead of redoing the toYaml round trips, the
+sha256 of the values and the Flink configuration each time. A memoizing helper starts with
+  {{- if not (hasKey $ctx "jobchartsMemo") -}}{{- $_ := set $ctx "jobchartsMemo" dict -}}{{- end -}}
+(hasKey, not a field lookup, so it works under missingkey=error) and then stores under a key of its
+own. Only results that cannot change within a render are kept, and nothing under .Values is touched.
+*/ -}}
+
+{{- /*
+flink-job.labels are the labels of every object. Call with (dict "ctx" $ "component" "...").
+The dict is kept in the memo (labels/<component>) for flink-job.podLabels, the YAML under yaml/labels/<component>.
+*/ -}}
 {{- define "flink-job.labels" -}}
+{{- $ctx := .ctx -}}
+{{- if not (hasKey $ctx "jobchartsMemo") -}}{{- $_ := set $ctx "jobchartsMemo" dict -}}{{- end -}}
+{{- $component := get . "component" -}}
+{{- $key := printf "labels/%s" $component -}}
+{{- if not (hasKey $ctx.jobchartsMemo $key) -}}
 {{- $l := dict -}}
-{{- range $k, $v := .ctx.Values.commonLabels -}}{{- $_ := set $l $k $v -}}{{- end -}}
-{{- $_ := set $l "helm.sh/chart" (printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-") -}}
-{{- $_ := set $l "app.kubernetes.io/managed-by" .ctx.Release.Service -}}
-{{- $_ := set $l "app.kubernetes.io/part-of" (include "flink-job.fullname" .ctx) -}}
-{{- with .ctx.Chart.AppVersion -}}{{- $_ := set $l "app.kubernetes.io/version" (. | replace ":" "_" | replace "+" "_" | trunc 63 | trimSuffix "-" | trimSuffix "_") -}}{{- end -}}
-{{- $_ := set $l "app.kubernetes.io/name" (include "flink-job.name" .ctx) -}}
-{{- $_ := set $l "app.kubernetes.io/instance" .ctx.Release.Name -}}
-{{- with get . "component" -}}{{- $_ := set $l "app.kubernetes.io/component" . -}}{{- end -}}
-{{- toYaml $l -}}
+{{- range $k, $v := $ctx.Values.commonLabels -}}{{- $_ := set $l $k $v -}}{{- end -}}
+{{- $_ := set $l "helm.sh/chart" (printf "%s-%s" $ctx.Chart.Name $ctx.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-") -}}
+{{- $_ := set $l "app.kubernetes.io/managed-by" $ctx.Release.Service -}}
+{{- $_ := set $l "app.kubernetes.io/part-of" (include "flink-job.fullname" $ctx) -}}
+{{- with $ctx.Chart.AppVersion -}}{{- $_ := set $l "app.kubernetes.io/version" (. | replace ":" "_" | replace "+" "_" | trunc 63 | trimSuffix "-" | trimSuffix "_") -}}{{- end -}}
+{{- $_ := set $l "app.kubernetes.io/name" (include "flink-job.name" $ctx) -}}
+{{- $_ := set $l "app.kubernetes.io/instance" $ctx.Release.Name -}}
+{{- with $component -}}{{- $_ := set $l "app.kubernetes.io/component" . -}}{{- end -}}
+{{- $_ := set $ctx.jobchartsMemo $key $l -}}
+{{- $_ := set $ctx.jobchartsMemo (printf "yaml/%s" $key) (toYaml $l) -}}
+{{- end -}}
+{{- get $ctx.jobchartsMemo (printf "yaml/%s" $key) -}}
 {{- end -}}
 
-{{- /* flink-job.podLabels are the labels of a pod: object labels plus podTemplate.labels. */ -}}
+{{- /* flink-job.podLabels are the labels of a pod: object labels plus podTemplate.labels (which cannot override them). */ -}}
 {{- define "flink-job.podLabels" -}}
-{{- $l := include "flink-job.labels" . | fromYaml -}}
-{{- range $k, $v := .ctx.Values.podTemplate.labels -}}
+{{- $ctx := .ctx -}}
+{{- $key := printf "podLabels/%s" (get . "component") -}}
+{{- $_ := include "flink-job.labels" . -}}
+{{- if not (hasKey $ctx.jobchartsMemo $key) -}}
+{{- $l := dict -}}
+{{- range $k, $v := get $ctx.jobchartsMemo (printf "labels/%s" (get . "component")) -}}{{- $_ := set $l $k $v -}}{{- end -}}
+{{- range $k, $v := $ctx.Values.podTemplate.labels -}}
 {{- if not (hasKey $l $k) -}}{{- $_ := set $l $k $v -}}{{- end -}}
 {{- end -}}
-{{- toYaml $l -}}
+{{- $_ := set $ctx.jobchartsMemo $key (toYaml $l) -}}
+{{- end -}}
+{{- get $ctx.jobchartsMemo $key -}}
 {{- end -}}
 
-{{- /* flink-job.annotations are commonAnnotations plus the traceability annotations. */ -}}
+{{- /* flink-job.annotations are commonAnnotations plus the traceability annotations (memoized: the same on every object). */ -}}
 {{- define "flink-job.annotations" -}}
+{{- if not (hasKey . "jobchartsMemo") -}}{{- $_ := set . "jobchartsMemo" dict -}}{{- end -}}
+{{- if not (hasKey .jobchartsMemo "annotations") -}}
 {{- $a := dict -}}
 {{- range $k, $v := .Values.commonAnnotations -}}{{- $_ := set $a $k $v -}}{{- end -}}
 {{- with .Values.traceability.descriptorSha256 -}}{{- $_ := set $a "jobcharts.io/descriptor-sha256" . -}}{{- end -}}
 {{- with .Values.traceability.gitCommit -}}{{- $_ := set $a "jobcharts.io/git-commit" . -}}{{- end -}}
-{{- with $a -}}{{- toYaml . -}}{{- end -}}
+{{- $yaml := "" -}}
+{{- with $a -}}{{- $yaml = toYaml . -}}{{- end -}}
+{{- $_ := set .jobchartsMemo "annotations" $yaml -}}
+{{- end -}}
+{{- .jobchartsMemo.annotations -}}
 {{- end -}}
 
 {{- /*
@@ -98,9 +132,16 @@ annotations:
 {{- printf "%s.%s.0" (index $p 0) (index $p 1) -}}
 {{- end -}}
 
-{{- /* flink-job.atLeast prints "true" when flinkVersion >= the given MAJOR.MINOR. Call with (list $ "1.19"). */ -}}
+{{- /* flink-job.atLeast prints "true" when flinkVersion >= the given MAJOR.MINOR. Call with (list $ "1.19"). Memoized per version. */ -}}
 {{- define "flink-job.atLeast" -}}
-{{- if semverCompare (printf ">=%s.0-0" (index . 1)) (include "flink-job.semver" (index . 0)) -}}true{{- end -}}
+{{- $ctx := index . 0 -}}
+{{- if not (hasKey $ctx "jobchartsMemo") -}}{{- $_ := set $ctx "jobchartsMemo" dict -}}{{- end -}}
+{{- $key := printf "atLeast/%s" (index . 1) -}}
+{{- if not (hasKey $ctx.jobchartsMemo $key) -}}
+{{- if not (hasKey $ctx.jobchartsMemo "semver") -}}{{- $_ := set $ctx.jobchartsMemo "semver" (include "flink-job.semver" $ctx) -}}{{- end -}}
+{{- $_ := set $ctx.jobchartsMemo $key (ternary "true" "" (semverCompare (printf ">=%s.0-0" (index . 1)) $ctx.jobchartsMemo.semver)) -}}
+{{- end -}}
+{{- get $ctx.jobchartsMemo $key -}}
 {{- end -}}
 
 {{- /*
@@ -110,22 +151,31 @@ JobResultStore are keyed by job id) while a plain upgrade keeps it (HA recovery 
 the job). Batch runs also include the run hash: every changed spec is a new run.
 */ -}}
 {{- define "flink-job.jobId" -}}
+{{- if not (hasKey . "jobchartsMemo") -}}{{- $_ := set . "jobchartsMemo" dict -}}{{- end -}}
+{{- if not (hasKey .jobchartsMemo "jobId") -}}
 {{- if .Values.job.jobId -}}
-{{- .Values.job.jobId -}}
+{{- $_ := set .jobchartsMemo "jobId" .Values.job.jobId -}}
 {{- else -}}
 {{- $seed := printf "%s/%s" .Release.Namespace (include "flink-job.fullname" .) -}}
 {{- with .Values.job.restoreFrom.path -}}{{- $seed = printf "%s@%s" $seed . -}}{{- end -}}
 {{- if eq .Values.job.mode "batch" -}}{{- $seed = printf "%s#%s" $seed (include "flink-job.runHash" .) -}}{{- end -}}
-{{- sha256sum $seed | trunc 32 -}}
+{{- $_ := set .jobchartsMemo "jobId" (sha256sum $seed | trunc 32) -}}
 {{- end -}}
+{{- end -}}
+{{- .jobchartsMemo.jobId -}}
 {{- end -}}
 
 {{- /*
 flink-job.runHash identifies one batch run: a digest of the values that shape it. The
-traceability values are left out: a new commit alone must not re-run the job.
+traceability values are left out: a new commit alone must not re-run the job. Memoized:
+hashing the JSON of all values is the costliest thing a name needs.
 */ -}}
 {{- define "flink-job.runHash" -}}
-{{- omit .Values "traceability" | toJson | sha256sum | trunc 7 -}}
+{{- if not (hasKey . "jobchartsMemo") -}}{{- $_ := set . "jobchartsMemo" dict -}}{{- end -}}
+{{- if not (hasKey .jobchartsMemo "runHash") -}}
+{{- $_ := set .jobchartsMemo "runHash" (omit .Values "traceability" | toJson | sha256sum | trunc 7) -}}
+{{- end -}}
+{{- .jobchartsMemo.runHash -}}
 {{- end -}}
 
 {{- /* flink-job.batchJobName names the batch JobManager Job; a new spec makes a new Job (a Job's pod template is immutable). */ -}}

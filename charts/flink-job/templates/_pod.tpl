@@ -35,9 +35,12 @@ schedulerName: {{ . }}
 {{- /*
 flink-job.podAnnotations: commonAnnotations, podTemplate.annotations, a checksum of the
 Flink configuration (a config change rolls the pods) and scrape hints. The traceability
-annotations stay on the objects: a new commit must not restart a streaming job.
+annotations stay on the objects: a new commit must not restart a streaming job. Memoized:
+every Flink pod has the same.
 */ -}}
 {{- define "flink-job.podAnnotations" -}}
+{{- if not (hasKey . "jobchartsMemo") -}}{{- $_ := set . "jobchartsMemo" dict -}}{{- end -}}
+{{- if not (hasKey .jobchartsMemo "podAnnotations") -}}
 {{- $a := dict -}}
 {{- range $k, $v := .Values.commonAnnotations -}}{{- $_ := set $a $k $v -}}{{- end -}}
 {{- range $k, $v := .Values.podTemplate.annotations -}}{{- $_ := set $a $k $v -}}{{- end -}}
@@ -46,11 +49,15 @@ annotations stay on the objects: a new commit must not restart a streaming job.
 {{- $_ := set $a "prometheus.io/scrape" "true" -}}
 {{- $_ := set $a "prometheus.io/port" (include "flink-job.scalar" .Values.metrics.prometheus.port) -}}
 {{- end -}}
-{{- toYaml $a -}}
+{{- $_ := set .jobchartsMemo "podAnnotations" (toYaml $a) -}}
+{{- end -}}
+{{- .jobchartsMemo.podAnnotations -}}
 {{- end -}}
 
+{{- /* flink-job.configChecksum covers everything the ConfigMap carries: the configuration as YAML, the log4j file and the probe. */ -}}
 {{- define "flink-job.configChecksum" -}}
-{{- list (include "flink-job.config" .) (.Files.Get "files/log4j-console.properties") (.Files.Get "files/probe.sh") | toJson | sha256sum -}}
+{{- include "flink-job.config" . -}}
+{{- list (toYaml .jobchartsMemo.flinkConfig) (.Files.Get "files/log4j-console.properties") (.Files.Get "files/probe.sh") | toJson | sha256sum -}}
 {{- end -}}
 
 {{- /* flink-job.initContainers copy the read-only ConfigMap into the writable conf dir the image's entrypoint edits. */ -}}

@@ -38,7 +38,7 @@ tools:
 	./hack/tools.sh
 
 e2e: tools build
-	$(GO) test -count=1 -tags e2e -timeout 30m ./tests/e2e/... -v
+	$(GO) test -count=1 -tags e2e -timeout 30m ./tests/e2e/... -v $(E2E_FLAGS)
 
 # bench runs the per-stage Go benchmarks with allocations; bench-report the release-pipeline
 # comparison (gen render vs helm template per job vs the engine alone) in docs/performance.md.

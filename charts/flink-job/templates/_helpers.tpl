@@ -54,14 +54,16 @@ own. Only results that cannot change within a render are kept, and nothing under
 
 {{- /*
 flink-job.labels are the labels of every object. Call with (dict "ctx" $ "component" "...").
-The dict is kept in the memo (labels/<component>) for flink-job.podLabels, the YAML under yaml/labels/<component>.
+Objects differ only in app.kubernetes.io/component, so the labels are serialized twice per
+render: without a component, and with a placeholder component (flink-job.componentPlaceholder)
+that each component's name replaces. Component names are plain YAML scalars like the
+placeholder, so the substitution is exactly what toYaml would print for that component.
 */ -}}
 {{- define "flink-job.labels" -}}
 {{- $ctx := .ctx -}}
 {{- if not (hasKey $ctx "jobchartsMemo") -}}{{- $_ := set $ctx "jobchartsMemo" dict -}}{{- end -}}
-{{- $component := get . "component" -}}
-{{- $key := printf "labels/%s" $component -}}
-{{- if not (hasKey $ctx.jobchartsMemo $key) -}}
+{{- $memo := $ctx.jobchartsMemo -}}
+{{- if not (hasKey $memo "labels") -}}
 {{- $l := dict -}}
 {{- range $k, $v := $ctx.Values.commonLabels -}}{{- $_ := set $l $k $v -}}{{- end -}}
 {{- $_ := set $l "helm.sh/chart" (printf "%s-%s" $ctx.Chart.Name $ctx.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-") -}}
@@ -70,27 +72,49 @@ The dict is kept in the memo (labels/<component>) for flink-job.podLabels, the Y
 {{- with $ctx.Chart.AppVersion -}}{{- $_ := set $l "app.kubernetes.io/version" (. | replace ":" "_" | replace "+" "_" | trunc 63 | trimSuffix "-" | trimSuffix "_") -}}{{- end -}}
 {{- $_ := set $l "app.kubernetes.io/name" (include "flink-job.name" $ctx) -}}
 {{- $_ := set $l "app.kubernetes.io/instance" $ctx.Release.Name -}}
-{{- with $component -}}{{- $_ := set $l "app.kubernetes.io/component" . -}}{{- end -}}
-{{- $_ := set $ctx.jobchartsMemo $key $l -}}
-{{- $_ := set $ctx.jobchartsMemo (printf "yaml/%s" $key) (toYaml $l) -}}
+{{- /* without a component, a commonLabels app.kubernetes.io/component stays: serialize before setting it */ -}}
+{{- $_ := set $memo "labels" (toYaml $l) -}}
+{{- $_ := set $l "app.kubernetes.io/component" (include "flink-job.componentPlaceholder" .) -}}
+{{- $_ := set $memo "labelsWithComponent" $l -}}
+{{- $_ := set $memo "labelsWithComponentYaml" (toYaml $l) -}}
 {{- end -}}
-{{- get $ctx.jobchartsMemo (printf "yaml/%s" $key) -}}
+{{- with get . "component" -}}
+{{- include "flink-job.withComponent" (list $memo.labelsWithComponentYaml .) -}}
+{{- else -}}
+{{- $memo.labels -}}
+{{- end -}}
 {{- end -}}
 
-{{- /* flink-job.podLabels are the labels of a pod: object labels plus podTemplate.labels (which cannot override them). */ -}}
+{{- define "flink-job.componentPlaceholder" -}}jobcharts-component-placeholder{{- end -}}
+
+{{- /* flink-job.withComponent puts a component name in place of the placeholder in serialized labels. Call with (list YAML "jobmanager"). */ -}}
+{{- define "flink-job.withComponent" -}}
+{{- $placeholder := printf "app.kubernetes.io/component: %s" (include "flink-job.componentPlaceholder" .) -}}
+{{- replace $placeholder (printf "app.kubernetes.io/component: %s" (index . 1)) (index . 0) -}}
+{{- end -}}
+
+{{- /*
+flink-job.podLabels are the labels of a pod: object labels plus podTemplate.labels (which cannot
+override them), serialized once per render with the placeholder component (see flink-job.labels).
+Call with (dict "ctx" $ "component" "jobmanager").
+*/ -}}
 {{- define "flink-job.podLabels" -}}
 {{- $ctx := .ctx -}}
-{{- $key := printf "podLabels/%s" (get . "component") -}}
-{{- $_ := include "flink-job.labels" . -}}
-{{- if not (hasKey $ctx.jobchartsMemo $key) -}}
+{{- $labels := include "flink-job.labels" . -}}
+{{- $memo := $ctx.jobchartsMemo -}}
+{{- if not $ctx.Values.podTemplate.labels -}}
+{{- $labels -}}
+{{- else -}}
+{{- if not (hasKey $memo "podLabelsYaml") -}}
 {{- $l := dict -}}
-{{- range $k, $v := get $ctx.jobchartsMemo (printf "labels/%s" (get . "component")) -}}{{- $_ := set $l $k $v -}}{{- end -}}
+{{- range $k, $v := $memo.labelsWithComponent -}}{{- $_ := set $l $k $v -}}{{- end -}}
 {{- range $k, $v := $ctx.Values.podTemplate.labels -}}
 {{- if not (hasKey $l $k) -}}{{- $_ := set $l $k $v -}}{{- end -}}
 {{- end -}}
-{{- $_ := set $ctx.jobchartsMemo $key (toYaml $l) -}}
+{{- $_ := set $memo "podLabelsYaml" (toYaml $l) -}}
 {{- end -}}
-{{- get $ctx.jobchartsMemo $key -}}
+{{- include "flink-job.withComponent" (list $memo.podLabelsYaml .component) -}}
+{{- end -}}
 {{- end -}}
 
 {{- /* flink-job.annotations are commonAnnotations plus the traceability annotations (memoized: the same on every object). */ -}}

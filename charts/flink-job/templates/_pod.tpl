@@ -1,3 +1,15 @@
+{{- /*
+flink-job.once prints (include NAME $) but renders it only once per render (see flink-job.memo):
+for the parts every Flink pod shares, JobManager and TaskManager alike. Call with (list $ "NAME").
+*/ -}}
+{{- define "flink-job.once" -}}
+{{- $ctx := index . 0 -}}
+{{- $key := printf "once/%s" (index . 1) -}}
+{{- if not (hasKey $ctx "jobchartsMemo") -}}{{- $_ := set $ctx "jobchartsMemo" dict -}}{{- end -}}
+{{- if not (hasKey $ctx.jobchartsMemo $key) -}}{{- $_ := set $ctx.jobchartsMemo $key (include (index . 1) $ctx) -}}{{- end -}}
+{{- get $ctx.jobchartsMemo $key -}}
+{{- end -}}
+
 {{- /* flink-job.podSpecExtras renders the pod-level settings shared by every Flink pod. */ -}}
 {{- define "flink-job.podSpecExtras" -}}
 {{- $pt := .Values.podTemplate -}}
@@ -114,10 +126,14 @@ Call with (dict "containers" LIST "sidecar" BOOL).
 {{ end -}}
 - name: JOB_MANAGER_RPC_ADDRESS
   value: {{ .rpcAddress | quote }}
-{{- with .ctx.Values.env }}
-{{ toYaml . }}
+{{- if .ctx.Values.env }}
+{{ include "flink-job.once" (list .ctx "flink-job.userEnv") }}
 {{- end }}
 {{- end -}}
+
+{{- /* flink-job.userEnv and flink-job.userEnvFrom are the job's own env and envFrom, the same in every Flink container. */ -}}
+{{- define "flink-job.userEnv" -}}{{- toYaml .Values.env -}}{{- end -}}
+{{- define "flink-job.userEnvFrom" -}}{{- toYaml .Values.envFrom -}}{{- end -}}
 
 {{- /* flink-job.flinkMounts are the writable directories of a Flink container (the root filesystem is read-only). */ -}}
 {{- define "flink-job.flinkMounts" -}}
@@ -193,12 +209,12 @@ metadata:
   annotations:
     {{- include "flink-job.podAnnotations" . | nindent 4 }}
 spec:
-  {{- include "flink-job.podSpecExtras" . | nindent 2 }}
+  {{- include "flink-job.once" (list . "flink-job.podSpecExtras") | nindent 2 }}
   {{- with $restartPolicy }}
   restartPolicy: {{ . }}
   {{- end }}
   initContainers:
-    {{- include "flink-job.initContainers" . | nindent 4 }}
+    {{- include "flink-job.once" (list . "flink-job.initContainers") | nindent 4 }}
   containers:
     - name: jobmanager
       image: {{ .Values.image }}
@@ -207,9 +223,9 @@ spec:
         {{- include "flink-job.jobManagerArgs" . | nindent 8 }}
       env:
         {{- include "flink-job.flinkEnv" (dict "ctx" . "podIP" $ha "rpcAddress" (ternary "$(POD_IP)" (include "flink-job.jobManagerName" .) $ha)) | nindent 8 }}
-      {{- with .Values.envFrom }}
+      {{- if .Values.envFrom }}
       envFrom:
-        {{- toYaml . | nindent 8 }}
+        {{- include "flink-job.once" (list . "flink-job.userEnvFrom") | nindent 8 }}
       {{- end }}
       ports:
         - name: rpc
@@ -248,8 +264,8 @@ spec:
       securityContext:
         {{- include "flink-job.containerSecurityContext" . | nindent 8 }}
       volumeMounts:
-        {{- include "flink-job.flinkMounts" . | nindent 8 }}
+        {{- include "flink-job.once" (list . "flink-job.flinkMounts") | nindent 8 }}
   volumes:
-    {{- include "flink-job.volumes" . | nindent 4 }}
+    {{- include "flink-job.once" (list . "flink-job.volumes") | nindent 4 }}
 {{- end -}}
 {{- end -}}

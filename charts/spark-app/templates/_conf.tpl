@@ -2,13 +2,15 @@
 {{- define "spark-app.confDir" -}}/opt/spark/jobcharts{{- end -}}
 
 {{- /*
-spark-app.ownedConf is the Spark configuration the chart sets itself, as YAML of strings.
+spark-app.ownedConf sets the Spark configuration the chart owns, all string values, into a
+dict. Call with (list $ $dict).
 Per-pod values (driver pod name, executor name prefix, driver host) are passed on the
 spark-submit command line because they come from the downward API.
 */ -}}
 {{- define "spark-app.ownedConf" -}}
+{{- $c := index . 1 -}}
+{{- with index . 0 -}}
 {{- $v := .Values -}}
-{{- $c := dict -}}
 {{- $_ := set $c "spark.kubernetes.namespace" .Release.Namespace -}}
 {{- $_ := set $c "spark.kubernetes.container.image" $v.image -}}
 {{- $_ := set $c "spark.kubernetes.container.image.pullPolicy" $v.imagePullPolicy -}}
@@ -64,30 +66,43 @@ spark-submit command line because they come from the downward API.
 {{- range $k, $val := $v.hadoopConf -}}
 {{- $_ := set $c (printf "spark.hadoop.%s" $k) (include "spark-app.scalar" $val) -}}
 {{- end -}}
-{{- toYaml $c -}}
+{{- end -}}
 {{- end -}}
 
-{{- /* spark-app.conf is the chart's configuration plus sparkConf, which may not override a chart key. */ -}}
+{{- /*
+spark-app.conf builds the chart's configuration plus sparkConf (which may not override a chart
+key) once per render and keeps it as a dict in the memo: it prints nothing; read
+.jobchartsMemo.sparkConf after including it. Every value is a string (the chart's own, and
+sparkConf's through spark-app.scalar), so no toYaml/fromYaml round trip is needed.
+*/ -}}
 {{- define "spark-app.conf" -}}
-{{- $owned := include "spark-app.ownedConf" . | fromYaml -}}
-{{- $conf := deepCopy $owned -}}
+{{- if not (hasKey . "jobchartsMemo") -}}{{- $_ := set . "jobchartsMemo" dict -}}{{- end -}}
+{{- if not (hasKey .jobchartsMemo "sparkConf") -}}
+{{- $conf := dict -}}
+{{- include "spark-app.ownedConf" (list . $conf) -}}
+{{- /* sparkConf's keys are distinct, so a key already in $conf is one the chart owns */ -}}
 {{- range $k, $val := .Values.sparkConf -}}
-{{- if hasKey $owned $k -}}
+{{- if hasKey $conf $k -}}
 {{- fail (printf "sparkConf.%s is set by the chart from its own values (see values.yaml); remove it from sparkConf" $k) -}}
 {{- end -}}
 {{- $_ := set $conf $k (include "spark-app.scalar" $val) -}}
 {{- end -}}
-{{- toYaml $conf -}}
+{{- $_ := set .jobchartsMemo "sparkConf" $conf -}}
+{{- end -}}
 {{- end -}}
 
 {{- /*
-spark-app.schedulerMeta is the scheduler wiring of a pod, as YAML with schedulerName,
-labels and annotations. Call with (dict "ctx" $ "role" "driver"|"executor").
+spark-app.schedulerMeta is the scheduler wiring of a role's pods: a dict with schedulerName,
+labels and annotations, built once per render and role and kept in the memo under
+schedulerMeta/<role>: it prints nothing. Call with (dict "ctx" $ "role" "driver"|"executor").
 Volcano: the chart renders the PodGroup (Spark's VolcanoFeatureStep only runs in cluster
 mode). YuniKorn: one application id for driver and executors, task groups for gangs.
 */ -}}
 {{- define "spark-app.schedulerMeta" -}}
 {{- $ctx := .ctx -}}
+{{- if not (hasKey $ctx "jobchartsMemo") -}}{{- $_ := set $ctx "jobchartsMemo" dict -}}{{- end -}}
+{{- $key := printf "schedulerMeta/%s" .role -}}
+{{- if not (hasKey $ctx.jobchartsMemo $key) -}}
 {{- $bs := $ctx.Values.batchScheduler -}}
 {{- $out := dict "labels" dict "annotations" dict -}}
 {{- $jobName := include "spark-app.jobName" $ctx -}}
@@ -106,7 +121,8 @@ mode). YuniKorn: one application id for driver and executors, task groups for ga
 {{- end -}}
 {{- end -}}
 {{- end -}}
-{{- toYaml $out -}}
+{{- $_ := set $ctx.jobchartsMemo $key $out -}}
+{{- end -}}
 {{- end -}}
 
 {{- /* spark-app.gangExecutors is the number of executors a gang waits for. */ -}}

@@ -14,9 +14,26 @@ is the executor pod name prefix, which Spark limits to 47 characters.
 {{- define "spark-app.confName" -}}{{ include "spark-app.fullname" . }}-conf{{- end -}}
 {{- define "spark-app.driverServiceName" -}}{{ include "spark-app.fullname" . }}-driver{{- end -}}
 
-{{- /* spark-app.runHash identifies one run: the values that shape it, without traceability (a new commit alone re-runs nothing). */ -}}
+{{- /*
+spark-app.memo: what this render has already computed. Helm's engine gives every template of one
+render the same top-level map (and a new one to every render), so helpers keep their results under
+$.jobchartsMemo and later templates reuse them instead of redoing the toYaml round trips and the
+sha256 of the values each time. A memoizing helper starts with
+  {{- if not (hasKey $ctx "jobchartsMemo") -}}{{- $_ := set $ctx "jobchartsMemo" dict -}}{{- end -}}
+(hasKey, not a field lookup, so it works under missingkey=error) and then stores under a key of its
+own. Only results that cannot change within a render are kept, and nothing under .Values is touched.
+*/ -}}
+
+{{- /*
+spark-app.runHash identifies one run: the values that shape it, without traceability (a new commit
+alone re-runs nothing). Memoized: hashing the JSON of all values is the costliest thing a name needs.
+*/ -}}
 {{- define "spark-app.runHash" -}}
-{{- omit .Values "traceability" | toJson | sha256sum | trunc 7 -}}
+{{- if not (hasKey . "jobchartsMemo") -}}{{- $_ := set . "jobchartsMemo" dict -}}{{- end -}}
+{{- if not (hasKey .jobchartsMemo "runHash") -}}
+{{- $_ := set .jobchartsMemo "runHash" (omit .Values "traceability" | toJson | sha256sum | trunc 7) -}}
+{{- end -}}
+{{- .jobchartsMemo.runHash -}}
 {{- end -}}
 
 {{- /* spark-app.jobName names the driver Job; a changed spec makes a new Job because a Job's pod template is immutable. */ -}}
@@ -47,27 +64,44 @@ app.kubernetes.io/component: {{ . }}
 {{- end }}
 {{- end -}}
 
-{{- /* spark-app.labels: call with (dict "ctx" $ "component" "..."). */ -}}
+{{- /*
+spark-app.labels: call with (dict "ctx" $ "component" "..."). The dict is kept in the memo
+(labels/<component>) for spark-app.podMeta, the YAML under yaml/labels/<component>.
+*/ -}}
 {{- define "spark-app.labels" -}}
+{{- $ctx := .ctx -}}
+{{- if not (hasKey $ctx "jobchartsMemo") -}}{{- $_ := set $ctx "jobchartsMemo" dict -}}{{- end -}}
+{{- $component := get . "component" -}}
+{{- $key := printf "labels/%s" $component -}}
+{{- if not (hasKey $ctx.jobchartsMemo $key) -}}
 {{- $l := dict -}}
-{{- range $k, $v := .ctx.Values.commonLabels -}}{{- $_ := set $l $k $v -}}{{- end -}}
-{{- $_ := set $l "helm.sh/chart" (printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-") -}}
-{{- $_ := set $l "app.kubernetes.io/managed-by" .ctx.Release.Service -}}
-{{- $_ := set $l "app.kubernetes.io/part-of" (include "spark-app.fullname" .ctx) -}}
-{{- with .ctx.Chart.AppVersion -}}{{- $_ := set $l "app.kubernetes.io/version" (. | replace ":" "_" | replace "+" "_" | trunc 63 | trimSuffix "-" | trimSuffix "_") -}}{{- end -}}
-{{- $_ := set $l "app.kubernetes.io/name" (include "spark-app.name" .ctx) -}}
-{{- $_ := set $l "app.kubernetes.io/instance" .ctx.Release.Name -}}
-{{- with get . "component" -}}{{- $_ := set $l "app.kubernetes.io/component" . -}}{{- end -}}
-{{- toYaml $l -}}
+{{- range $k, $v := $ctx.Values.commonLabels -}}{{- $_ := set $l $k $v -}}{{- end -}}
+{{- $_ := set $l "helm.sh/chart" (printf "%s-%s" $ctx.Chart.Name $ctx.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-") -}}
+{{- $_ := set $l "app.kubernetes.io/managed-by" $ctx.Release.Service -}}
+{{- $_ := set $l "app.kubernetes.io/part-of" (include "spark-app.fullname" $ctx) -}}
+{{- with $ctx.Chart.AppVersion -}}{{- $_ := set $l "app.kubernetes.io/version" (. | replace ":" "_" | replace "+" "_" | trunc 63 | trimSuffix "-" | trimSuffix "_") -}}{{- end -}}
+{{- $_ := set $l "app.kubernetes.io/name" (include "spark-app.name" $ctx) -}}
+{{- $_ := set $l "app.kubernetes.io/instance" $ctx.Release.Name -}}
+{{- with $component -}}{{- $_ := set $l "app.kubernetes.io/component" . -}}{{- end -}}
+{{- $_ := set $ctx.jobchartsMemo $key $l -}}
+{{- $_ := set $ctx.jobchartsMemo (printf "yaml/%s" $key) (toYaml $l) -}}
+{{- end -}}
+{{- get $ctx.jobchartsMemo (printf "yaml/%s" $key) -}}
 {{- end -}}
 
-{{- /* spark-app.annotations: commonAnnotations plus the traceability annotations. */ -}}
+{{- /* spark-app.annotations: commonAnnotations plus the traceability annotations (memoized: the same on every object). */ -}}
 {{- define "spark-app.annotations" -}}
+{{- if not (hasKey . "jobchartsMemo") -}}{{- $_ := set . "jobchartsMemo" dict -}}{{- end -}}
+{{- if not (hasKey .jobchartsMemo "annotations") -}}
 {{- $a := dict -}}
 {{- range $k, $v := .Values.commonAnnotations -}}{{- $_ := set $a $k $v -}}{{- end -}}
 {{- with .Values.traceability.descriptorSha256 -}}{{- $_ := set $a "jobcharts.io/descriptor-sha256" . -}}{{- end -}}
 {{- with .Values.traceability.gitCommit -}}{{- $_ := set $a "jobcharts.io/git-commit" . -}}{{- end -}}
-{{- with $a -}}{{- toYaml . -}}{{- end -}}
+{{- $yaml := "" -}}
+{{- with $a -}}{{- $yaml = toYaml . -}}{{- end -}}
+{{- $_ := set .jobchartsMemo "annotations" $yaml -}}
+{{- end -}}
+{{- .jobchartsMemo.annotations -}}
 {{- end -}}
 
 {{- /* spark-app.metadata: call with (dict "ctx" $ "name" "..." "component" "..."). */ -}}

@@ -1,7 +1,8 @@
 {{- /* spark-app.podPlacement renders scheduling extras of a role's podTemplate. Call with (dict "ctx" $ "role" "driver"). */ -}}
 {{- define "spark-app.podPlacement" -}}
 {{- $pt := index .ctx.Values.podTemplate .role -}}
-{{- $sched := include "spark-app.schedulerMeta" . | fromYaml -}}
+{{- include "spark-app.schedulerMeta" . -}}
+{{- $sched := get .ctx.jobchartsMemo (printf "schedulerMeta/%s" .role) -}}
 {{- with get $sched "schedulerName" }}
 schedulerName: {{ . }}
 {{- end }}
@@ -31,8 +32,11 @@ imagePullSecrets:
 {{- /* spark-app.podMeta renders the labels and annotations of a role's pods. Call with (dict "ctx" $ "role" "driver"). */ -}}
 {{- define "spark-app.podMeta" -}}
 {{- $pt := index .ctx.Values.podTemplate .role -}}
-{{- $sched := include "spark-app.schedulerMeta" . | fromYaml -}}
-{{- $labels := include "spark-app.labels" (dict "ctx" .ctx "component" .role) | fromYaml -}}
+{{- include "spark-app.schedulerMeta" . -}}
+{{- $sched := get .ctx.jobchartsMemo (printf "schedulerMeta/%s" .role) -}}
+{{- $_ := include "spark-app.labels" (dict "ctx" .ctx "component" .role) -}}
+{{- $labels := dict -}}
+{{- range $k, $v := get .ctx.jobchartsMemo (printf "labels/%s" .role) -}}{{- $_ := set $labels $k $v -}}{{- end -}}
 {{- range $k, $v := $pt.labels -}}{{- if not (hasKey $labels $k) -}}{{- $_ := set $labels $k $v -}}{{- end -}}{{- end -}}
 {{- range $k, $v := $sched.labels -}}{{- $_ := set $labels $k $v -}}{{- end -}}
 {{- $ann := dict -}}

@@ -117,10 +117,8 @@ a dict. Call with (list $ $dict). Each key is in the dialect of .Values.flinkVer
 {{- define "flink-job.java17Flags" -}}
 {{- $exports := list "java.base/sun.net.util" "java.rmi/sun.rmi.registry" "jdk.compiler/com.sun.tools.javac.api" "jdk.compiler/com.sun.tools.javac.file" "jdk.compiler/com.sun.tools.javac.parser" "jdk.compiler/com.sun.tools.javac.tree" "jdk.compiler/com.sun.tools.javac.util" "java.security.jgss/sun.security.krb5" -}}
 {{- $opens := list "java.base/java.lang" "java.base/java.net" "java.base/java.io" "java.base/java.nio" "java.base/sun.nio.ch" "java.base/java.lang.reflect" "java.base/java.text" "java.base/java.time" "java.base/java.util" "java.base/java.util.concurrent" "java.base/java.util.concurrent.atomic" "java.base/java.util.concurrent.locks" -}}
-{{- $flags := list -}}
-{{- range $exports -}}{{- $flags = append $flags (printf "--add-exports=%s=ALL-UNNAMED" .) -}}{{- end -}}
-{{- range $opens -}}{{- $flags = append $flags (printf "--add-opens=%s=ALL-UNNAMED" .) -}}{{- end -}}
-{{- join " " $flags -}}
+{{- /* each module as --add-exports=<module>=ALL-UNNAMED, space separated: joined with the text between two of them */ -}}
+{{- printf "--add-exports=%s=ALL-UNNAMED --add-opens=%s=ALL-UNNAMED" (join "=ALL-UNNAMED --add-exports=" $exports) (join "=ALL-UNNAMED --add-opens=" $opens) -}}
 {{- end -}}
 
 {{- /*

@@ -55,9 +55,9 @@ own. Only results that cannot change within a render are kept, and nothing under
 {{- /*
 flink-job.labels are the labels of every object. Call with (dict "ctx" $ "component" "...").
 Objects differ only in app.kubernetes.io/component, so the labels are serialized twice per
-render: without a component, and with a placeholder component (flink-job.componentPlaceholder)
-that each component's name replaces. Component names are plain YAML scalars like the
-placeholder, so the substitution is exactly what toYaml would print for that component.
+render: without a component, and with a placeholder component that each component's name
+replaces (see flink-job.withComponent). The dict with the placeholder is kept in the memo
+(labelsWithComponent) for flink-job.podLabels.
 */ -}}
 {{- define "flink-job.labels" -}}
 {{- $ctx := .ctx -}}
@@ -74,7 +74,7 @@ placeholder, so the substitution is exactly what toYaml would print for that com
 {{- $_ := set $l "app.kubernetes.io/instance" $ctx.Release.Name -}}
 {{- /* without a component, a commonLabels app.kubernetes.io/component stays: serialize before setting it */ -}}
 {{- $_ := set $memo "labels" (toYaml $l) -}}
-{{- $_ := set $l "app.kubernetes.io/component" (include "flink-job.componentPlaceholder" .) -}}
+{{- $_ := set $l "app.kubernetes.io/component" "jobcharts-component-placeholder" -}}
 {{- $_ := set $memo "labelsWithComponent" $l -}}
 {{- $_ := set $memo "labelsWithComponentYaml" (toYaml $l) -}}
 {{- end -}}
@@ -85,12 +85,13 @@ placeholder, so the substitution is exactly what toYaml would print for that com
 {{- end -}}
 {{- end -}}
 
-{{- define "flink-job.componentPlaceholder" -}}jobcharts-component-placeholder{{- end -}}
-
-{{- /* flink-job.withComponent puts a component name in place of the placeholder in serialized labels. Call with (list YAML "jobmanager"). */ -}}
+{{- /*
+flink-job.withComponent puts a component name in place of the placeholder in labels serialized
+by flink-job.labels. Call with (list YAML "jobmanager"). Component names are plain YAML scalars
+like the placeholder, so the result is exactly what toYaml prints for labels with that component.
+*/ -}}
 {{- define "flink-job.withComponent" -}}
-{{- $placeholder := printf "app.kubernetes.io/component: %s" (include "flink-job.componentPlaceholder" .) -}}
-{{- replace $placeholder (printf "app.kubernetes.io/component: %s" (index . 1)) (index . 0) -}}
+{{- replace "app.kubernetes.io/component: jobcharts-component-placeholder" (printf "app.kubernetes.io/component: %s" (index . 1)) (index . 0) -}}
 {{- end -}}
 
 {{- /*

@@ -65,15 +65,17 @@ app.kubernetes.io/component: {{ . }}
 {{- end -}}
 
 {{- /*
-spark-app.labels: call with (dict "ctx" $ "component" "..."). The dict is kept in the memo
-(labels/<component>) for spark-app.podMeta, the YAML under yaml/labels/<component>.
+spark-app.labels: call with (dict "ctx" $ "component" "..."). Objects differ only in
+app.kubernetes.io/component, so the labels are serialized twice per render: without a
+component, and with a placeholder component that each component's name replaces (see
+spark-app.withComponent). The dict with the placeholder is kept in the memo
+(labelsWithComponent) for spark-app.podMeta.
 */ -}}
 {{- define "spark-app.labels" -}}
 {{- $ctx := .ctx -}}
 {{- if not (hasKey $ctx "jobchartsMemo") -}}{{- $_ := set $ctx "jobchartsMemo" dict -}}{{- end -}}
-{{- $component := get . "component" -}}
-{{- $key := printf "labels/%s" $component -}}
-{{- if not (hasKey $ctx.jobchartsMemo $key) -}}
+{{- $memo := $ctx.jobchartsMemo -}}
+{{- if not (hasKey $memo "labels") -}}
 {{- $l := dict -}}
 {{- range $k, $v := $ctx.Values.commonLabels -}}{{- $_ := set $l $k $v -}}{{- end -}}
 {{- $_ := set $l "helm.sh/chart" (printf "%s-%s" $ctx.Chart.Name $ctx.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-") -}}
@@ -82,11 +84,26 @@ spark-app.labels: call with (dict "ctx" $ "component" "..."). The dict is kept i
 {{- with $ctx.Chart.AppVersion -}}{{- $_ := set $l "app.kubernetes.io/version" (. | replace ":" "_" | replace "+" "_" | trunc 63 | trimSuffix "-" | trimSuffix "_") -}}{{- end -}}
 {{- $_ := set $l "app.kubernetes.io/name" (include "spark-app.name" $ctx) -}}
 {{- $_ := set $l "app.kubernetes.io/instance" $ctx.Release.Name -}}
-{{- with $component -}}{{- $_ := set $l "app.kubernetes.io/component" . -}}{{- end -}}
-{{- $_ := set $ctx.jobchartsMemo $key $l -}}
-{{- $_ := set $ctx.jobchartsMemo (printf "yaml/%s" $key) (toYaml $l) -}}
+{{- /* without a component, a commonLabels app.kubernetes.io/component stays: serialize before setting it */ -}}
+{{- $_ := set $memo "labels" (toYaml $l) -}}
+{{- $_ := set $l "app.kubernetes.io/component" "jobcharts-component-placeholder" -}}
+{{- $_ := set $memo "labelsWithComponent" $l -}}
+{{- $_ := set $memo "labelsWithComponentYaml" (toYaml $l) -}}
 {{- end -}}
-{{- get $ctx.jobchartsMemo (printf "yaml/%s" $key) -}}
+{{- with get . "component" -}}
+{{- include "spark-app.withComponent" (list $memo.labelsWithComponentYaml .) -}}
+{{- else -}}
+{{- $memo.labels -}}
+{{- end -}}
+{{- end -}}
+
+{{- /*
+spark-app.withComponent puts a component name in place of the placeholder in labels serialized
+by spark-app.labels. Call with (list YAML "driver"). Component names are plain YAML scalars like
+the placeholder, so the result is exactly what toYaml prints for labels with that component.
+*/ -}}
+{{- define "spark-app.withComponent" -}}
+{{- replace "app.kubernetes.io/component: jobcharts-component-placeholder" (printf "app.kubernetes.io/component: %s" (index . 1)) (index . 0) -}}
 {{- end -}}
 
 {{- /* spark-app.annotations: commonAnnotations plus the traceability annotations (memoized: the same on every object). */ -}}

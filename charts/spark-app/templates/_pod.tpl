@@ -34,9 +34,10 @@ imagePullSecrets:
 {{- $pt := index .ctx.Values.podTemplate .role -}}
 {{- include "spark-app.schedulerMeta" . -}}
 {{- $sched := get .ctx.jobchartsMemo (printf "schedulerMeta/%s" .role) -}}
-{{- $_ := include "spark-app.labels" (dict "ctx" .ctx "component" .role) -}}
+{{- $_ := include "spark-app.labels" (dict "ctx" .ctx) -}}
 {{- $labels := dict -}}
-{{- range $k, $v := get .ctx.jobchartsMemo (printf "labels/%s" .role) -}}{{- $_ := set $labels $k $v -}}{{- end -}}
+{{- range $k, $v := .ctx.jobchartsMemo.labelsWithComponent -}}{{- $_ := set $labels $k $v -}}{{- end -}}
+{{- $_ := set $labels "app.kubernetes.io/component" .role -}}
 {{- range $k, $v := $pt.labels -}}{{- if not (hasKey $labels $k) -}}{{- $_ := set $labels $k $v -}}{{- end -}}{{- end -}}
 {{- range $k, $v := $sched.labels -}}{{- $_ := set $labels $k $v -}}{{- end -}}
 {{- $ann := dict -}}

@@ -3,11 +3,13 @@
 #   kube-apiserver, kube-controller-manager, kube-scheduler  (k8s.io/kubernetes, hack/tools/kubernetes)
 #   kwok                                                      (sigs.k8s.io/kwok,   hack/tools/kwok)
 #   helm                                                      (helm.sh/helm/v3,    hack/tools/helm)
+#   registry  (CNCF distribution, an OCI registry)            (github.com/distribution/distribution/v3, hack/tools/registry)
 # and installs etcd from Debian (etcd-server) when it is missing.
 #
 # Each tool is pinned by its own small Go module under hack/tools/ (go.mod + go.sum + tools.go):
 # their k8s.io/* versions differ (Kubernetes 1.34 needs v0.34, helm 3.22 needs v0.37), and the
-# project's own go.mod stays clean. Everything comes from the Go module proxy.
+# project's own go.mod stays clean (distribution brings otel, grpc and cloud storage drivers).
+# Everything comes from the Go module proxy.
 #
 # A binary is rebuilt only when it is missing or its stamp (.tools/bin/.NAME.stamp: a hash of
 # the pinning module, the build flags and the target platform) changed, so a warm run takes
@@ -25,6 +27,8 @@ mkdir -p "$bin"
 KUBE_VERSION=v1.34.4
 KWOK_VERSION=v0.8.0
 HELM_VERSION=v3.22.0
+# The version tests/oci runs in-process, so both OCI tests see the same registry.
+REGISTRY_VERSION=v3.1.1
 
 log() { printf 'tools: %s\n' "$*" >&2; }
 
@@ -94,6 +98,7 @@ install_etcd
 check_pin "$hack/kubernetes" k8s.io/kubernetes "$KUBE_VERSION"
 check_pin "$hack/kwok" sigs.k8s.io/kwok "$KWOK_VERSION"
 check_pin "$hack/helm" helm.sh/helm/v3 "$HELM_VERSION"
+check_pin "$hack/registry" github.com/distribution/distribution/v3 "$REGISTRY_VERSION"
 
 # Without version linker flags the servers report v0.0.0-master and Helm's kubeVersion checks fail.
 minor=${KUBE_VERSION#v1.}
@@ -117,4 +122,7 @@ build "$hack/helm" helm helm.sh/helm/v3/cmd/helm \
 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$helm_k8s_minor \
 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$helm_k8s_minor"
 
-log "ready in $((SECONDS - start))s: $("$bin/kube-apiserver" --version), $("$bin/kwok" --version 2>/dev/null | head -1), helm $("$bin/helm" version --short), $(etcd --version | head -1)"
+build "$hack/registry" registry github.com/distribution/distribution/v3/cmd/registry \
+	"-s -w -X github.com/distribution/distribution/v3/version.version=$REGISTRY_VERSION"
+
+log "ready in $((SECONDS - start))s: $("$bin/kube-apiserver" --version), $("$bin/kwok" --version 2>/dev/null | head -1), helm $("$bin/helm" version --short), registry $("$bin/registry" --version | cut -d' ' -f3), $(etcd --version | head -1)"

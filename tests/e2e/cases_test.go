@@ -187,14 +187,26 @@ func genBinary(t *testing.T) string {
 // genRun runs `gen ARGS...` and returns its stdout.
 func genRun(t *testing.T, args ...string) []byte {
 	t.Helper()
+	out, _, err := genExec(t, nil, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []byte(out)
+}
+
+// genExec runs `gen ARGS...` with extraEnv added to the environment. The error names the
+// command, its exit status and stderr.
+func genExec(t *testing.T, extraEnv []string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
 	cmd := exec.Command(genBinary(t), args...)
 	cmd.Dir = env.root
+	cmd.Env = append(os.Environ(), extraEnv...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("gen %s: %v\n%s", strings.Join(args, " "), err, errb.String())
+		return out.String(), errb.String(), fmt.Errorf("gen %s: %w\n%s", strings.Join(args, " "), err, errb.String())
 	}
-	return out.Bytes()
+	return out.String(), errb.String(), nil
 }
 
 // values is a chart's values as YAML decodes them.

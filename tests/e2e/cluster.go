@@ -322,25 +322,34 @@ func (c *Cluster) start(name, path string, args ...string) error {
 }
 
 func (c *Cluster) startEnv(name string, env []string, path string, args ...string) error {
-	logDir := filepath.Join(c.Dir, "logs")
-	if err := os.MkdirAll(logDir, 0o755); err != nil {
-		return err
-	}
-	logPath := filepath.Join(logDir, name+".log")
-	f, err := os.Create(logPath)
+	p, err := startProcess(name, c.Dir, filepath.Join(c.Dir, "logs", name+".log"), env, path, args...)
 	if err != nil {
 		return err
 	}
+	c.procs = append(c.procs, p)
+	return nil
+}
+
+// startProcess starts a binary in dir, in its own process group, with its output in logPath
+// (whose folder it creates) and env added to the test binary's environment.
+func startProcess(name, dir, logPath string, env []string, path string, args ...string) (*process, error) {
+	if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
 	cmd := exec.Command(path, args...)
-	cmd.Dir = c.Dir
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = f, f
-	// Own process group (Stop kills the group), and killed with the test binary if that dies
+	// Own process group (stop kills the group), and killed with the test binary if that dies
 	// without running Stop (e.g. go test -timeout).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		f.Close()
-		return fmt.Errorf("starting %s: %w", name, err)
+		return nil, fmt.Errorf("starting %s: %w", name, err)
 	}
 	p := &process{name: name, cmd: cmd, log: logPath, done: make(chan struct{})}
 	go func() {
@@ -348,27 +357,55 @@ func (c *Cluster) startEnv(name string, env []string, path string, args ...strin
 		f.Close()
 		close(p.done)
 	}()
-	c.procs = append(c.procs, p)
-	return nil
+	return p, nil
 }
 
-// Stop ends every process, newest first: SIGTERM to its process group, SIGKILL after 10 s.
+// stop ends the process: SIGTERM to its process group, SIGKILL after 10 s.
+func (p *process) stop() {
+	select {
+	case <-p.done:
+		return
+	default:
+	}
+	pgid := p.cmd.Process.Pid
+	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		<-p.done
+	}
+}
+
+// exited names the process and how it ended if it has, else returns "".
+func (p *process) exited() string {
+	select {
+	case <-p.done:
+		return fmt.Sprintf("%s (%v)", p.name, p.err)
+	default:
+		return ""
+	}
+}
+
+// logTail returns the last n lines of the process's log under a header.
+func (p *process) logTail(n int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "===== %s (%s), last %d lines =====\n", p.name, p.log, n)
+	lines, err := tail(p.log, n)
+	if err != nil {
+		fmt.Fprintf(&b, "(%v)\n", err)
+	}
+	for _, l := range lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// Stop ends every process, newest first.
 func (c *Cluster) Stop() {
 	for i := len(c.procs) - 1; i >= 0; i-- {
-		p := c.procs[i]
-		select {
-		case <-p.done:
-			continue
-		default:
-		}
-		pgid := p.cmd.Process.Pid
-		_ = syscall.Kill(-pgid, syscall.SIGTERM)
-		select {
-		case <-p.done:
-		case <-time.After(10 * time.Second):
-			_ = syscall.Kill(-pgid, syscall.SIGKILL)
-			<-p.done
-		}
+		c.procs[i].stop()
 	}
 }
 
@@ -376,10 +413,8 @@ func (c *Cluster) Stop() {
 func (c *Cluster) Exited() []string {
 	var out []string
 	for _, p := range c.procs {
-		select {
-		case <-p.done:
-			out = append(out, fmt.Sprintf("%s (%v)", p.name, p.err))
-		default:
+		if e := p.exited(); e != "" {
+			out = append(out, e)
 		}
 	}
 	return out
@@ -389,16 +424,7 @@ func (c *Cluster) Exited() []string {
 func (c *Cluster) LogTails(n int) string {
 	var b strings.Builder
 	for _, p := range c.procs {
-		fmt.Fprintf(&b, "===== %s (%s), last %d lines =====\n", p.name, p.log, n)
-		lines, err := tail(p.log, n)
-		if err != nil {
-			fmt.Fprintf(&b, "(%v)\n", err)
-			continue
-		}
-		for _, l := range lines {
-			b.WriteString(l)
-			b.WriteByte('\n')
-		}
+		b.WriteString(p.logTail(n))
 	}
 	return b.String()
 }
@@ -421,14 +447,19 @@ func tail(path string, n int) ([]string, error) {
 	return ring, s.Err()
 }
 
-// waitHTTP polls url until it answers 200, the process named name exits, or timeout passes.
+// waitHTTP polls url until it answers 200, a control-plane process exits, or timeout passes.
 func (c *Cluster) waitHTTP(ctx context.Context, name, url string, timeout time.Duration, header map[string]string) error {
+	return waitHTTP(ctx, c.Exited, name, url, timeout, header)
+}
+
+// waitHTTP polls url until it answers 200, gone names an exited process, or timeout passes.
+func waitHTTP(ctx context.Context, gone func() []string, name, url string, timeout time.Duration, header map[string]string) error {
 	client := &http.Client{
 		Timeout:   2 * time.Second,
 		Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}, //nolint:gosec // self-signed test cluster
 	}
 	var last string
-	err := c.poll(ctx, timeout, func(ctx context.Context) (bool, error) {
+	err := pollAlive(ctx, timeout, gone, func(ctx context.Context) (bool, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		if err != nil {
 			return false, err
@@ -455,9 +486,15 @@ func (c *Cluster) waitHTTP(ctx context.Context, name, url string, timeout time.D
 // poll runs cond every 250 ms until it is true, fails, the timeout passes, or a control-plane
 // process exits.
 func (c *Cluster) poll(ctx context.Context, timeout time.Duration, cond wait.ConditionWithContextFunc) error {
+	return pollAlive(ctx, timeout, c.Exited, cond)
+}
+
+// pollAlive runs cond every 250 ms until it is true, fails, the timeout passes, or gone names
+// an exited process.
+func pollAlive(ctx context.Context, timeout time.Duration, gone func() []string, cond wait.ConditionWithContextFunc) error {
 	return wait.PollUntilContextTimeout(ctx, 250*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
-		if gone := c.Exited(); len(gone) > 0 {
-			return false, fmt.Errorf("control plane process exited: %s", strings.Join(gone, ", "))
+		if g := gone(); len(g) > 0 {
+			return false, fmt.Errorf("process exited: %s", strings.Join(g, ", "))
 		}
 		return cond(ctx)
 	})

@@ -11,7 +11,7 @@
 // Environment:
 //
 //	E2E_TOOLS_BIN  folder with kube-apiserver, kube-controller-manager, kube-scheduler, kwok, helm
-//	               (default: .tools/bin of the repository)
+//	               and registry (TestOCIRepository only) (default: .tools/bin of the repository)
 //	E2E_ETCD       etcd binary (default: etcd on PATH, then /usr/bin/etcd)
 //	E2E_GEN        a prebuilt gen binary; by default the suite builds ./cmd/gen itself
 //	E2E_CHARTS     a folder holding the charts helm installs (flink-job/, spark-app/) instead of
@@ -29,6 +29,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -40,6 +41,33 @@ var env struct {
 	root    string // repository root
 	bin     string // pinned tools
 	work    string // scratch files of the tests (values files, helm home)
+}
+
+// testProcesses are the processes single tests start besides the control plane (the OCI
+// registry); each test stops its own, the signal handler stops what is left.
+var testProcesses struct {
+	mu   sync.Mutex
+	list []*process
+}
+
+// startTestProcess starts a process for one test (see startProcess, log in the cluster's logs
+// folder) and stops it when the test ends, printing the tail of its log if the test failed.
+func startTestProcess(t *testing.T, name string, extraEnv []string, path string, args ...string) *process {
+	t.Helper()
+	p, err := startProcess(name, t.TempDir(), filepath.Join(env.cluster.Dir, "logs", name+".log"), extraEnv, path, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testProcesses.mu.Lock()
+	testProcesses.list = append(testProcesses.list, p)
+	testProcesses.mu.Unlock()
+	t.Cleanup(func() {
+		p.stop()
+		if t.Failed() {
+			t.Log("\n" + p.logTail(60))
+		}
+	})
+	return p
 }
 
 func TestMain(m *testing.M) {
@@ -129,6 +157,11 @@ func run(m *testing.M) int {
 	go func() {
 		s := <-sigs
 		fmt.Fprintf(os.Stderr, "e2e: %v: stopping the control plane (logs in %s)\n", s, filepath.Join(dir, "logs"))
+		testProcesses.mu.Lock()
+		for _, p := range testProcesses.list {
+			p.stop()
+		}
+		testProcesses.mu.Unlock()
 		c.Stop()
 		os.RemoveAll(dataDir)
 		os.Exit(130)

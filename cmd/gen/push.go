@@ -21,6 +21,8 @@ func newPushCmd(out io.Writer) *cobra.Command {
 --repo https://HOST[/PATH] posts each package to the ChartMuseum API (HOST/api[/PATH]/charts);
 an existing version is an error unless --force. --repo oci://HOST[/PATH] pushes HOST/PATH/NAME:VERSION
 with Helm's registry client; the manifest's creation time is the package's, so it is reproducible.
+A version already published with the same bytes is left as it is; with other bytes it is an error
+unless --force.
 
 Credentials come from the environment only: JOBCHARTS_REPO_USERNAME and JOBCHARTS_REPO_PASSWORD
 (basic auth), or JOBCHARTS_REPO_TOKEN (bearer). For OCI without them, helm registry login applies.`,
@@ -42,7 +44,9 @@ Credentials come from the environment only: JOBCHARTS_REPO_USERNAME and JOBCHART
 					errs = append(errs, fmt.Errorf("%s: %w", p, err))
 					continue
 				}
-				if res.Digest != "" {
+				if res.Unchanged {
+					fmt.Fprintf(out, "unchanged %s %s@%s (already published)\n", p, res.Ref, res.Digest)
+				} else if res.Digest != "" {
 					fmt.Fprintf(out, "pushed %s %s@%s\n", p, res.Ref, res.Digest)
 				} else {
 					fmt.Fprintf(out, "pushed %s %s\n", p, res.Ref)

@@ -160,7 +160,7 @@ func TestValidate(t *testing.T) {
 		{publish.Options{Repo: "http://charts.example.com"}, "plain HTTP"},
 		{publish.Options{Repo: "http://charts.example.com", PlainHTTP: true}, "only for loopback"},
 		{publish.Options{Repo: "oci://registry.example.com/jobs", PlainHTTP: true}, "only for loopback"},
-		{publish.Options{Repo: "oci://registry.example.com/jobs", Force: true}, "--force applies to ChartMuseum"},
+		{publish.Options{Repo: "oci://registry.example.com/jobs", Force: true}, ""},
 		{publish.Options{Repo: "ftp://x"}, "scheme"},
 	} {
 		err := c.o.Validate()

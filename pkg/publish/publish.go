@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,7 +48,8 @@ func CredentialsFromEnv() Credentials {
 type Options struct {
 	// Repo is https://host[/path] (ChartMuseum API) or oci://host[/path].
 	Repo string
-	// Force overwrites an existing chart version (ChartMuseum ?force).
+	// Force overwrites an existing chart version with different content (ChartMuseum
+	// ?force; for OCI, moving the version's tag).
 	Force bool
 	// PlainHTTP allows http:// and OCI without TLS, to loopback hosts only.
 	PlainHTTP bool
@@ -60,7 +62,7 @@ type Options struct {
 // AddFlags binds the options to command-line flags (credentials are not flags).
 func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Repo, "repo", "", "chart repository: https://HOST[/PATH] (ChartMuseum API) or oci://HOST[/PATH]")
-	fs.BoolVar(&o.Force, "force", false, "overwrite a chart version that already exists (ChartMuseum ?force)")
+	fs.BoolVar(&o.Force, "force", false, "overwrite a chart version that already exists with other content")
 	fs.BoolVar(&o.PlainHTTP, "plain-http", false, "allow plain HTTP, to a loopback host only (tests)")
 }
 
@@ -76,9 +78,6 @@ func (o *Options) Validate() error {
 	switch u.Scheme {
 	case "https":
 	case "oci":
-		if o.Force {
-			return errors.New("--force applies to ChartMuseum repositories; OCI tags are overwritten by the registry's own rules")
-		}
 	case "http":
 		if !o.PlainHTTP {
 			return fmt.Errorf("--repo %q is plain HTTP: use https, or --plain-http for a loopback test server", o.Repo)
@@ -109,6 +108,8 @@ type Result struct {
 	Ref string
 	// Digest is the OCI manifest digest (empty for ChartMuseum).
 	Digest string
+	// Unchanged means the repository already had exactly this package: nothing was pushed.
+	Unchanged bool
 }
 
 // Push uploads one chart package (the bytes of NAME-VERSION.tgz).
@@ -204,12 +205,37 @@ func pushOCI(data []byte, name, version string, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	ref := strings.TrimSuffix(strings.TrimPrefix(o.Repo, "oci://"), "/") + "/" + name + ":" + version
+	repo := strings.TrimSuffix(strings.TrimPrefix(o.Repo, "oci://"), "/") + "/" + name
+	ref := repo + ":" + version
+	// A version is published once: the same package again is a no-op (pipelines rerun),
+	// other content under that version is refused unless --force moves the tag.
+	if tags, err := client.Tags(repo); err == nil && slices.Contains(tags, version) {
+		existing, err := client.Pull(ref)
+		if err != nil {
+			return nil, fmt.Errorf("reading the published %s-%s from %s: %w", name, version, o.Repo, ociHint(err))
+		}
+		if bytes.Equal(existing.Chart.Data, data) {
+			return &Result{Ref: ref, Digest: existing.Manifest.Digest, Unchanged: true}, nil
+		}
+		if !o.Force {
+			return nil, fmt.Errorf("pushing %s-%s to %s: %w with other content (manifest %s); publish a new version, or replace it with --force", name, version, o.Repo, ErrExists, existing.Manifest.Digest)
+		}
+	}
 	// The manifest's org.opencontainers.image.created is the package's own time, so the
 	// same package gives the same manifest digest.
 	res, err := client.Push(data, ref, registry.PushOptCreationTime(created.UTC().Format(time.RFC3339)))
 	if err != nil {
-		return nil, fmt.Errorf("pushing %s-%s to %s: %w", name, version, o.Repo, err)
+		return nil, fmt.Errorf("pushing %s-%s to %s: %w", name, version, o.Repo, ociHint(err))
 	}
 	return &Result{Ref: res.Ref, Digest: res.Manifest.Digest}, nil
+}
+
+// ociHint adds what to do to the registry client's authentication errors, which do
+// not say where jobcharts takes credentials from.
+func ociHint(err error) error {
+	msg := err.Error()
+	if strings.Contains(msg, "credential not found") || strings.Contains(msg, "401") || strings.Contains(msg, "unauthorized") {
+		return fmt.Errorf("%w; set JOBCHARTS_REPO_USERNAME and JOBCHARTS_REPO_PASSWORD, or JOBCHARTS_REPO_TOKEN", err)
+	}
+	return err
 }

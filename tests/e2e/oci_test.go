@@ -39,31 +39,27 @@ func TestOCIRepository(t *testing.T) {
 		}
 	}
 
-	// gen has no "version exists" check for OCI (pkg/publish pushOCI): the registry's rules apply,
-	// and distribution moves a tag to whatever is pushed last. The same package pushed again is
-	// no error and the same manifest (its creation time is the package's), so a rerun release
-	// pipeline changes nothing.
+	// The same package pushed again is left as it is (a rerun release pipeline changes nothing).
 	if again := reg.push(t, repo, files...); fmt.Sprint(again) != fmt.Sprint(digests) {
 		t.Errorf("pushing the same packages again changed the manifests:\nfirst  %v\nagain  %v", digests, again)
-	}
-	// --force is ChartMuseum's (?force); for OCI it is a usage error, said so.
-	_, stderr, err := genExec(t, reg.env(true), "push", "--repo", repo, "--plain-http", "--force", files[0])
-	if code := exitCode(err); code != 2 || !strings.Contains(stderr, "--force applies to ChartMuseum") {
-		t.Errorf("gen push --force to oci://: want exit 2 and a message that --force is ChartMuseum's, got exit %d: %s", code, stderr)
 	}
 	// Without credentials the registry refuses the push (its auth is on, so the installs below
 	// prove helm's --username/--password); the client reports the registry's basic-auth
 	// challenge as "basic credential not found".
-	_, stderr, err = genExec(t, reg.env(false), "push", "--repo", repo, "--plain-http", files[0])
+	_, stderr, err := genExec(t, reg.env(false), "push", "--repo", repo, "--plain-http", files[0])
 	if code := exitCode(err); code != 1 || !strings.Contains(stderr, "credential") {
 		t.Errorf("gen push without JOBCHARTS_REPO_USERNAME/PASSWORD: want exit 1 naming missing credentials, got exit %d: %s", code, stderr)
 	}
-	// A different package under the same version replaces the tag (elsewhere, not to disturb
-	// the installs): last push wins, gen says nothing.
+	// A different package under the same version is refused, naming --force; with --force it
+	// replaces the tag (elsewhere, not to disturb the installs).
 	other := "oci://" + reg.host + "/overwrite"
 	first := reg.push(t, other, files[0])
 	_, changed := packageExamples(t, "1.0.0", "--app-version", "e2e-overwritten")
-	moved := reg.push(t, other, changed[0].file)
+	_, stderr, err = genExec(t, reg.env(true), "push", "--repo", other, "--plain-http", changed[0].file)
+	if code := exitCode(err); code != 1 || !strings.Contains(stderr, "already exists") || !strings.Contains(stderr, "--force") {
+		t.Errorf("gen push of other content under a published version: want exit 1 naming --force, got exit %d: %s", code, stderr)
+	}
+	moved := reg.push(t, other, "--force", changed[0].file)
 	if fmt.Sprint(first) == fmt.Sprint(moved) {
 		t.Errorf("a package with another appVersion has the same manifest: %v", moved)
 	}
@@ -176,18 +172,21 @@ func (r *ociRegistry) helmArgs(version string) []string {
 
 // push runs `gen push --repo REPO --plain-http FILES...` with the credentials in the environment
 // and returns the digest of each reference it reports (HOST/PATH/NAME:VERSION).
-func (r *ociRegistry) push(t *testing.T, repo string, files ...string) map[string]string {
+// push runs gen push with args (package files, optionally flags such as --force) and returns
+// the reported digests by reference; a package already published unchanged counts too.
+func (r *ociRegistry) push(t *testing.T, repo string, args ...string) map[string]string {
 	t.Helper()
-	out, _, err := genExec(t, r.env(true), append([]string{"push", "--repo", repo, "--plain-http"}, files...)...)
+	out, _, err := genExec(t, r.env(true), append([]string{"push", "--repo", repo, "--plain-http"}, args...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	digests := map[string]string{}
 	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
 		// pushed FILE HOST/PATH/NAME:VERSION@sha256:...
+		// unchanged FILE HOST/PATH/NAME:VERSION@sha256:... (already published)
 		f := strings.Fields(l)
-		if len(f) != 3 || f[0] != "pushed" {
-			t.Fatalf("gen push printed %q, want `pushed FILE REF@sha256:...`", l)
+		if len(f) < 3 || (f[0] != "pushed" && f[0] != "unchanged") {
+			t.Fatalf("gen push printed %q, want `pushed|unchanged FILE REF@sha256:...`", l)
 		}
 		ref, digest, ok := strings.Cut(f[2], "@")
 		if !ok || !strings.HasPrefix(digest, "sha256:") {
@@ -195,8 +194,14 @@ func (r *ociRegistry) push(t *testing.T, repo string, files ...string) map[strin
 		}
 		digests[ref] = digest
 	}
-	if len(digests) != len(files) {
-		t.Fatalf("gen push of %d packages reported %d:\n%s", len(files), len(digests), out)
+	files := 0
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			files++
+		}
+	}
+	if len(digests) != files {
+		t.Fatalf("gen push of %d packages reported %d:\n%s", files, len(digests), out)
 	}
 	return digests
 }

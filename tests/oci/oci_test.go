@@ -52,7 +52,13 @@ func startRegistry(t *testing.T, user, password string) string {
 
 func pkg(t *testing.T, version string) []byte {
 	t.Helper()
-	job, err := render.Prepare("../../examples/clickstream-enricher.yaml", render.Settings{GitCommit: "0123456789abcdef"})
+	return pkgAt(t, version, "0123456789abcdef")
+}
+
+// pkgAt packages the example as of a commit (the commit is in Chart.yaml and the values).
+func pkgAt(t *testing.T, version, commit string) []byte {
+	t.Helper()
+	job, err := render.Prepare("../../examples/clickstream-enricher.yaml", render.Settings{GitCommit: commit})
 	require.NoError(t, err)
 	c, err := jobchart.Build(job, jobchart.Options{Version: version, Time: time.Unix(1700000000, 0)})
 	require.NoError(t, err)
@@ -81,6 +87,22 @@ func TestPushToOCIRegistry(t *testing.T) {
 	res2, err := publish.Push(context.Background(), data, again)
 	require.NoError(t, err)
 	require.Equal(t, res.Digest, res2.Digest)
+
+	// A version is published once: the same bytes again change nothing (a pipeline rerun)...
+	same, err := publish.Push(context.Background(), data, o)
+	require.NoError(t, err)
+	require.True(t, same.Unchanged)
+	require.Equal(t, res.Digest, same.Digest)
+	// ...other bytes under that version are refused, unless --force moves the tag.
+	other := pkgAt(t, "1.0.0", "fedcba9876543210")
+	_, err = publish.Push(context.Background(), other, again)
+	require.ErrorIs(t, err, publish.ErrExists)
+	require.ErrorContains(t, err, "--force")
+	forced := again
+	forced.Force = true
+	moved, err := publish.Push(context.Background(), other, forced)
+	require.NoError(t, err)
+	require.NotEqual(t, res.Digest, moved.Digest)
 
 	// Helm pulls back exactly the package bytes, with the manifest annotations it expects.
 	client, err := registry.NewClient(registry.ClientOptPlainHTTP(), registry.ClientOptBasicAuth("ci", "s3cret"))

@@ -11,7 +11,6 @@ import (
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/engine"
 	"helm.sh/helm/v3/pkg/releaseutil"
-	"sigs.k8s.io/yaml"
 )
 
 // loadedChart is an embedded chart loaded once for a batch, with its values schema
@@ -59,11 +58,7 @@ func (j *Job) renderShared(s Settings) ([]Manifest, error) {
 		return j.Render(s)
 	}
 	ch := lc.chart
-	raw, err := yaml.Marshal(j.Values)
-	if err != nil {
-		return j.Render(s)
-	}
-	vals, err := chartutil.ReadValues(raw)
+	vals, err := helmValues(j.Values)
 	if err != nil {
 		return j.Render(s)
 	}

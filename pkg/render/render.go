@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -9,7 +10,6 @@ import (
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/engine"
 	"helm.sh/helm/v3/pkg/releaseutil"
-	"sigs.k8s.io/yaml"
 )
 
 // DefaultKubeVersion is the Kubernetes version templates see unless told otherwise.
@@ -40,11 +40,11 @@ type Manifest struct {
 // defaults and checked against values.schema.json, templates run in strict mode, and the
 // manifests come back in Helm's install order followed by hooks.
 func Render(ch *chart.Chart, values map[string]any, opts Options) ([]Manifest, error) {
-	raw, err := yaml.Marshal(values)
+	vals, err := helmValues(values)
 	if err != nil {
-		return nil, fmt.Errorf("encoding values: %w", err)
+		return nil, err
 	}
-	return RenderYAML(ch, raw, opts)
+	return render(ch, vals, opts)
 }
 
 // RenderYAML is Render for values already encoded as YAML (a `-f` file).
@@ -53,6 +53,26 @@ func RenderYAML(ch *chart.Chart, valuesYAML []byte, opts Options) ([]Manifest, e
 	if err != nil {
 		return nil, fmt.Errorf("reading values: %w", err)
 	}
+	return render(ch, vals, opts)
+}
+
+// helmValues gives generated values the types `helm install -f values.yaml` would see:
+// sigs.k8s.io/yaml reads YAML through JSON, so a JSON round trip yields the same maps,
+// strings, booleans and float64 numbers as writing the values out as YAML and reading
+// them back, without the YAML encoding and parsing.
+func helmValues(values map[string]any) (chartutil.Values, error) {
+	raw, err := json.Marshal(values)
+	if err != nil {
+		return nil, fmt.Errorf("encoding values: %w", err)
+	}
+	vals := chartutil.Values{}
+	if err := json.Unmarshal(raw, &vals); err != nil {
+		return nil, fmt.Errorf("encoding values: %w", err)
+	}
+	return vals, nil
+}
+
+func render(ch *chart.Chart, vals chartutil.Values, opts Options) ([]Manifest, error) {
 	caps, err := capabilities(opts.KubeVersion)
 	if err != nil {
 		return nil, err

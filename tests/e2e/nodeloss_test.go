@@ -33,11 +33,9 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
-	"sigs.k8s.io/yaml"
 )
 
 const (
@@ -120,7 +118,7 @@ func TestSparkDriverNodeLoss(t *testing.T) {
 		t.Fatalf("driver pod %s runs on %s, not on a dedicated node %v: nodeSelector/tolerations not rendered", old.Name, lost, nodes)
 	}
 	execSel := s.component("executor")
-	s.createExecutor(t, ctx, old)
+	s.createExecutors(t, ctx, 1, old)
 	waitRunning(t, ctx, tc.namespace, execSel, 1, time.Minute)
 
 	// Watch the driver pods from here on: the lost pod's last states pass within milliseconds.
@@ -258,49 +256,6 @@ func (s *sparkApp) driverJob(t *testing.T, ctx context.Context) *batchv1.Job {
 		t.Fatalf("want one driver Job, have %d", len(jobs.Items))
 	}
 	return &jobs.Items[0]
-}
-
-// createExecutor creates one executor from the chart's executor pod template as the driver's
-// ServiceAccount, owned by the driver pod, as Spark does (see executorsAndFaults).
-func (s *sparkApp) createExecutor(t *testing.T, ctx context.Context, driver *corev1.Pod) {
-	t.Helper()
-	c := env.cluster
-	cm, err := c.Client.CoreV1().ConfigMaps(s.namespace).Get(ctx, s.fullname+"-conf", metav1.GetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pod corev1.Pod
-	if err := yaml.UnmarshalStrict([]byte(cm.Data["executor-pod-template.yaml"]), &pod); err != nil {
-		t.Fatalf("ConfigMap %s: executor-pod-template.yaml: %v", cm.Name, err)
-	}
-	pod.Name = driver.Name + "-exec-1"
-	pod.Namespace = s.namespace
-	if pod.Labels == nil {
-		pod.Labels = map[string]string{}
-	}
-	pod.Labels["spark-role"] = "executor"
-	pod.Labels["spark-exec-id"] = "1"
-	pod.OwnerReferences = []metav1.OwnerReference{{APIVersion: "v1", Kind: "Pod", Name: driver.Name, UID: driver.UID, Controller: ptr(true)}}
-	if len(pod.Spec.Containers) == 0 || pod.Spec.Containers[0].Name != "executor" {
-		t.Fatalf("executor pod template: the first container is not named executor")
-	}
-	memory := resource.MustParse(s.values.str("executor.resources.memory"))
-	memory.Add(resource.MustParse(s.values.str("executor.resources.memoryOverhead")))
-	ctr := &pod.Spec.Containers[0]
-	ctr.Image = s.values.str("image")
-	ctr.Resources = corev1.ResourceRequirements{
-		Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(s.values.str("executor.resources.cpu")), corev1.ResourceMemory: memory},
-		Limits:   corev1.ResourceList{corev1.ResourceMemory: memory},
-	}
-	ctr.Env = append(ctr.Env, corev1.EnvVar{Name: "SPARK_EXECUTOR_ID", Value: "1"})
-	kc, w, err := c.As(s.user())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := kc.CoreV1().Pods(s.namespace).Create(ctx, &pod, metav1.CreateOptions{FieldValidation: "Strict"}); err != nil {
-		t.Fatalf("the driver's ServiceAccount cannot create executor %s: %v", pod.Name, err)
-	}
-	noWarnings(t, "executor pod", w)
 }
 
 // failDriver reports, as a kubelet would, that the driver container exited with code: the pod

@@ -145,6 +145,33 @@ func (s *sparkApp) rbac(t *testing.T) {
 func (s *sparkApp) executorsAndFaults(t *testing.T) {
 	ctx := t.Context()
 	c := env.cluster
+	driver := s.driverPod(t)
+	n := s.values.int("executor.instances")
+	if s.values.bool("dynamicAllocation.enabled") {
+		n = max(s.values.int("dynamicAllocation.minExecutors"), 1)
+	}
+	n = min(max(n, 1), 3)
+	s.createExecutors(t, ctx, n, driver)
+	execSel := s.component("executor")
+	waitRunning(t, ctx, s.namespace, execSel, n, time.Minute)
+
+	// The driver pod goes: the Job replaces it and the garbage collector takes its executors.
+	replacePods(t, ctx, s.namespace, s.component("driver"), 1, 30*time.Second)
+	if err := c.poll(ctx, time.Minute, func(ctx context.Context) (bool, error) {
+		pods, err := c.Client.CoreV1().Pods(s.namespace).List(ctx, metav1.ListOptions{LabelSelector: execSel})
+		return err == nil && len(pods.Items) == 0, err
+	}); err != nil {
+		t.Errorf("executors of the deleted driver pod remain: %v", err)
+	}
+	waitWorkloads(t, ctx, s.namespace, s.selector(), time.Minute)
+}
+
+// createExecutors creates n executor pods the way Spark's driver does: from the chart's
+// executor pod template, owned by the driver pod, as the driver's ServiceAccount, with what
+// Spark's executor pod builder adds (image, resources, executor id).
+func (s *sparkApp) createExecutors(t *testing.T, ctx context.Context, n int, driver *corev1.Pod) {
+	t.Helper()
+	c := env.cluster
 	cm, err := c.Client.CoreV1().ConfigMaps(s.namespace).Get(ctx, s.fullname+"-conf", metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -153,15 +180,9 @@ func (s *sparkApp) executorsAndFaults(t *testing.T) {
 	if err := yaml.UnmarshalStrict([]byte(cm.Data["executor-pod-template.yaml"]), &tmpl); err != nil {
 		t.Fatalf("ConfigMap %s: executor-pod-template.yaml: %v", cm.Name, err)
 	}
-	driver := s.driverPod(t)
-	n := s.values.int("executor.instances")
-	if s.values.bool("dynamicAllocation.enabled") {
-		n = max(s.values.int("dynamicAllocation.minExecutors"), 1)
+	if len(tmpl.Spec.Containers) == 0 || tmpl.Spec.Containers[0].Name != "executor" {
+		t.Fatalf("executor pod template: the first container is not named executor")
 	}
-	n = min(max(n, 1), 3)
-
-	// What Spark's executor pod builder adds to the template.
-	cpu := s.values.str("executor.resources.cpu")
 	memory := resource.MustParse(s.values.str("executor.resources.memory"))
 	memory.Add(resource.MustParse(s.values.str("executor.resources.memoryOverhead")))
 	kc, w, err := c.As(s.user())
@@ -178,13 +199,10 @@ func (s *sparkApp) executorsAndFaults(t *testing.T) {
 		pod.Labels["spark-role"] = "executor"
 		pod.Labels["spark-exec-id"] = fmt.Sprint(i)
 		pod.OwnerReferences = []metav1.OwnerReference{{APIVersion: "v1", Kind: "Pod", Name: driver.Name, UID: driver.UID, Controller: ptr(true)}}
-		if len(pod.Spec.Containers) == 0 || pod.Spec.Containers[0].Name != "executor" {
-			t.Fatalf("executor pod template: the first container is not named executor")
-		}
 		ctr := &pod.Spec.Containers[0]
 		ctr.Image = s.values.str("image")
 		ctr.Resources = corev1.ResourceRequirements{
-			Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(cpu), corev1.ResourceMemory: memory},
+			Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(s.values.str("executor.resources.cpu")), corev1.ResourceMemory: memory},
 			Limits:   corev1.ResourceList{corev1.ResourceMemory: memory},
 		}
 		ctr.Env = append(ctr.Env, corev1.EnvVar{Name: "SPARK_EXECUTOR_ID", Value: fmt.Sprint(i)})
@@ -193,33 +211,6 @@ func (s *sparkApp) executorsAndFaults(t *testing.T) {
 		}
 	}
 	noWarnings(t, "executor pods", w)
-	execSel := s.component("executor")
-	var running int
-	if err := c.poll(ctx, time.Minute, func(ctx context.Context) (bool, error) {
-		pods, err := c.Client.CoreV1().Pods(s.namespace).List(ctx, metav1.ListOptions{LabelSelector: execSel})
-		if err != nil {
-			return false, err
-		}
-		running = 0
-		for i := range pods.Items {
-			if podRunning(&pods.Items[i]) {
-				running++
-			}
-		}
-		return running == n, nil
-	}); err != nil {
-		t.Fatalf("%d of %d executors Running (%s): %v", running, n, execSel, err)
-	}
-
-	// The driver pod goes: the Job replaces it and the garbage collector takes its executors.
-	replacePods(t, ctx, s.namespace, s.component("driver"), 1, 30*time.Second)
-	if err := c.poll(ctx, time.Minute, func(ctx context.Context) (bool, error) {
-		pods, err := c.Client.CoreV1().Pods(s.namespace).List(ctx, metav1.ListOptions{LabelSelector: execSel})
-		return err == nil && len(pods.Items) == 0, err
-	}); err != nil {
-		t.Errorf("executors of the deleted driver pod remain: %v", err)
-	}
-	waitWorkloads(t, ctx, s.namespace, s.selector(), time.Minute)
 }
 
 // lifecycle: helm upgrade changing the executor count and the image starts a new run (a new driver

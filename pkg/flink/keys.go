@@ -1,8 +1,7 @@
 package flink
 
 import (
-	"sort"
-	"strings"
+	"github.com/jobcharts/jobcharts/pkg/confkeys"
 )
 
 // Reasons given for owned keys that have no descriptor field.
@@ -82,19 +81,6 @@ var OwnedKeyPrefixes = map[string]string{
 // OwnedKey reports whether the chart sets key itself and, if so, the descriptor
 // field to use instead (or the reason, when no field exists; such texts do not
 // start with "spec.").
-func OwnedKey(key string) (field string, owned bool) {
-	if field, ok := OwnedKeys[key]; ok {
-		return field, true
-	}
-	prefixes := make([]string, 0, len(OwnedKeyPrefixes))
-	for p := range OwnedKeyPrefixes {
-		prefixes = append(prefixes, p)
-	}
-	sort.Strings(prefixes) // deterministic, should prefixes ever overlap
-	for _, p := range prefixes {
-		if strings.HasPrefix(key, p) {
-			return OwnedKeyPrefixes[p], true
-		}
-	}
-	return "", false
-}
+func OwnedKey(key string) (field string, owned bool) { return ownedTable.Lookup(key) }
+
+var ownedTable = confkeys.New(OwnedKeys, OwnedKeyPrefixes)

@@ -1,8 +1,9 @@
 package spark
 
 import (
-	"sort"
 	"strings"
+
+	"github.com/jobcharts/jobcharts/pkg/confkeys"
 )
 
 // Reasons given for owned properties that have no descriptor field. They do not
@@ -115,22 +116,9 @@ var OwnedKeyPrefixes = map[string]string{
 // OwnedKey reports whether the chart sets key itself and, if so, the descriptor
 // field to use instead (or the reason, when no field exists; such texts start
 // with neither "spec." nor "metadata.").
-func OwnedKey(key string) (field string, owned bool) {
-	if field, ok := OwnedKeys[key]; ok {
-		return field, true
-	}
-	prefixes := make([]string, 0, len(OwnedKeyPrefixes))
-	for p := range OwnedKeyPrefixes {
-		prefixes = append(prefixes, p)
-	}
-	sort.Strings(prefixes) // deterministic, should prefixes ever overlap
-	for _, p := range prefixes {
-		if strings.HasPrefix(key, p) {
-			return OwnedKeyPrefixes[p], true
-		}
-	}
-	return "", false
-}
+func OwnedKey(key string) (field string, owned bool) { return ownedTable.Lookup(key) }
+
+var ownedTable = confkeys.New(OwnedKeys, OwnedKeyPrefixes)
 
 // IsField reports whether an OwnedKey answer is a descriptor field path rather
 // than a reason.

@@ -33,17 +33,9 @@ func SparkValues(a *descriptor.SparkApp, trace Traceability) (map[string]any, er
 			da["initialExecutors"] = *s.DynamicAllocation.InitialExecutors
 		}
 	}
-	v := map[string]any{
+	v := commonValues(a.Metadata, s.Image, s.PullPolicy(), s.ImagePullSecrets, trace)
+	for key, val := range map[string]any{
 		"sparkVersion":      s.SparkVersion,
-		"image":             s.Image,
-		"imagePullPolicy":   string(s.PullPolicy()),
-		"imagePullSecrets":  orEmptyList(s.ImagePullSecrets),
-		"commonLabels":      orEmptyMap(a.Metadata.Labels),
-		"commonAnnotations": orEmptyMap(a.Metadata.Annotations),
-		"traceability": map[string]any{
-			"descriptorSha256": trace.DescriptorSha256,
-			"gitCommit":        trace.GitCommit,
-		},
 		"app":               app,
 		"driver":            map[string]any{"resources": driverRes, "retries": s.DriverRetries()},
 		"executor":          map[string]any{"instances": s.ExecutorInstances(), "resources": execRes, "deleteOnTermination": s.ExecutorDeleteOnTermination()},
@@ -55,6 +47,8 @@ func SparkValues(a *descriptor.SparkApp, trace Traceability) (map[string]any, er
 			"ttlSecondsAfterFinished": s.TTLSecondsAfterFinished(),
 		},
 		"serviceAccount": map[string]any{"create": s.CreateServiceAccount()},
+	} {
+		v[key] = val
 	}
 	if b := s.BatchScheduler; b != nil {
 		v["batchScheduler"] = map[string]any{"name": b.Name, "queue": b.Queue, "gang": b.Gang}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/jobcharts/jobcharts/pkg/descriptor"
 )
 
@@ -27,20 +29,12 @@ func FlinkValues(f *descriptor.FlinkJob, trace Traceability) (map[string]any, er
 	if err != nil {
 		return nil, fmt.Errorf("spec.taskManager.resources: %w", err)
 	}
-	v := map[string]any{
-		"flinkVersion":      s.FlinkVersion,
-		"image":             s.Image,
-		"imagePullPolicy":   string(s.PullPolicy()),
-		"imagePullSecrets":  orEmptyList(s.ImagePullSecrets),
-		"commonLabels":      orEmptyMap(f.Metadata.Labels),
-		"commonAnnotations": orEmptyMap(f.Metadata.Annotations),
-		"traceability": map[string]any{
-			"descriptorSha256": trace.DescriptorSha256,
-			"gitCommit":        trace.GitCommit,
-		},
-		"job":         flinkJobValues(s),
-		"jobManager":  map[string]any{"resources": jmRes},
-		"taskManager": map[string]any{"replicas": s.TaskManagerReplicas(), "taskSlots": s.TaskSlots(), "resources": tmRes},
+	v := commonValues(f.Metadata, s.Image, s.PullPolicy(), s.ImagePullSecrets, trace)
+	for key, val := range map[string]any{
+		"flinkVersion": s.FlinkVersion,
+		"job":          flinkJobValues(s),
+		"jobManager":   map[string]any{"resources": jmRes},
+		"taskManager":  map[string]any{"replicas": s.TaskManagerReplicas(), "taskSlots": s.TaskSlots(), "resources": tmRes},
 		"checkpointing": map[string]any{
 			"mode":         s.CheckpointingMode(),
 			"stateBackend": s.StateBackend(),
@@ -50,6 +44,8 @@ func FlinkValues(f *descriptor.FlinkJob, trace Traceability) (map[string]any, er
 			"enabled": s.PrometheusEnabled(), "port": s.PrometheusPort(), "podMonitor": s.Metrics != nil && s.Metrics.Prometheus != nil && s.Metrics.Prometheus.PodMonitor,
 		}},
 		"serviceAccount": map[string]any{"create": s.CreateServiceAccount()},
+	} {
+		v[key] = val
 	}
 	if c := s.Checkpointing; c != nil {
 		cp := v["checkpointing"].(map[string]any)
@@ -88,6 +84,22 @@ func FlinkValues(f *descriptor.FlinkJob, trace Traceability) (map[string]any, er
 		}
 	}
 	return v, nil
+}
+
+// commonValues are the values both charts take the same way: image, labels, annotations
+// and traceability.
+func commonValues(m descriptor.ObjectMeta, image string, policy corev1.PullPolicy, secrets []string, trace Traceability) map[string]any {
+	return map[string]any{
+		"image":             image,
+		"imagePullPolicy":   string(policy),
+		"imagePullSecrets":  orEmptyList(secrets),
+		"commonLabels":      orEmptyMap(m.Labels),
+		"commonAnnotations": orEmptyMap(m.Annotations),
+		"traceability": map[string]any{
+			"descriptorSha256": trace.DescriptorSha256,
+			"gitCommit":        trace.GitCommit,
+		},
+	}
 }
 
 func flinkJobValues(s *descriptor.FlinkJobSpec) map[string]any {

@@ -22,12 +22,7 @@ spec:
 `
 
 // withSpark returns sparkHeader with old replaced by new (which must occur).
-func withSpark(old, new string) string {
-	if !strings.Contains(sparkHeader, old) {
-		panic("sparkHeader has no " + old)
-	}
-	return strings.Replace(sparkHeader, old, new, 1)
-}
+func withSpark(old, new string) string { return patched(sparkHeader, old, new) }
 
 func TestValidSparkApp(t *testing.T) {
 	doc, err := Load("testdata/valid-sparkapp.yaml")

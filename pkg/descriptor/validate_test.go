@@ -9,11 +9,14 @@ import (
 )
 
 // with returns header with old replaced by new (which must occur).
-func with(old, new string) string {
-	if !strings.Contains(header, old) {
-		panic("header has no " + old)
+func with(old, new string) string { return patched(header, old, new) }
+
+// patched returns base with old replaced by new, and panics if old does not occur.
+func patched(base, old, new string) string {
+	if !strings.Contains(base, old) {
+		panic("the test descriptor has no " + old)
 	}
-	return strings.Replace(header, old, new, 1)
+	return strings.Replace(base, old, new, 1)
 }
 
 func TestValidDescriptor(t *testing.T) {

@@ -40,13 +40,7 @@ var (
 func ParseVersion(s string) (Version, error) { return version.Parse("Flink", "1.20", s) }
 
 // MustParseVersion is ParseVersion for constants in code and tests; it panics on error.
-func MustParseVersion(s string) Version {
-	v, err := ParseVersion(s)
-	if err != nil {
-		panic(err)
-	}
-	return v
-}
+func MustParseVersion(s string) Version { return version.Must(ParseVersion(s)) }
 
 // Supported reports whether v is within MinVersion..MaxVersion.
 func Supported(v Version) bool { return v.Within(MinVersion, MaxVersion) }

@@ -30,6 +30,14 @@ func Parse(product, example, s string) (Version, error) {
 	return Version{Major: major, Minor: minor}, nil
 }
 
+// Must returns v, or panics with err: for version constants in code and tests.
+func Must(v Version, err error) Version {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
 // String returns "MAJOR.MINOR".
 func (v Version) String() string {
 	return fmt.Sprintf("%d.%d", v.Major, v.Minor)

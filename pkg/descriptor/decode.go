@@ -1,6 +1,7 @@
 package descriptor
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -61,7 +62,8 @@ var yamlParserProblems = []string{
 }
 
 // yamlError turns a yaml.v3 syntax error into FieldErrors, keeping its line.
-func (dc *decoder) yamlError(err error) {
+// data is the document, to explain the problems yaml.v3 words obscurely.
+func (dc *decoder) yamlError(err error, data []byte) {
 	var messages []string
 	var typeErr *yaml.TypeError
 	if errors.As(err, &typeErr) {
@@ -82,8 +84,34 @@ func (dc *decoder) yamlError(err error) {
 				p.Line++
 			}
 		}
+		switch {
+		case strings.HasPrefix(m, "exceeded max depth"):
+			// yaml.v3 stops at 10,000 levels, long before our own limit
+			// would look at the tree; say the same as checkLimits.
+			dc.failAt(p, "", "nested deeper than %d levels", MaxDepth)
+			continue
+		case m == "found character that cannot start any token" && charAt(data, p) == '\t':
+			m = "found a tab; YAML does not allow tabs for indentation, indent with spaces"
+		}
 		dc.failAt(p, "", "invalid YAML: %s", m)
 	}
+}
+
+// charAt returns the byte at a 1-based line and column (yaml.v3 counts columns
+// in characters; a tab that cannot start a token is in the indentation, where
+// characters and bytes agree), or 0.
+func charAt(data []byte, p Position) byte {
+	for line := 1; line < p.Line; line++ {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			return 0
+		}
+		data = data[i+1:]
+	}
+	if p.Column < 1 || p.Column > len(data) {
+		return 0
+	}
+	return data[p.Column-1]
 }
 
 func nodePos(n *yaml.Node) Position { return Position{Line: n.Line, Column: n.Column} }

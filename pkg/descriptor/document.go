@@ -221,7 +221,7 @@ func (dc *decoder) readSingleDocument(data []byte) *yaml.Node {
 		if errors.Is(err, io.EOF) {
 			dc.failAt(Position{1, 1}, "", "the file is empty; expected a descriptor (apiVersion: %s, kind: one of %s)", APIVersion, kindNames())
 		} else {
-			dc.yamlError(err)
+			dc.yamlError(err, data)
 		}
 		return nil
 	}
@@ -229,7 +229,7 @@ func (dc *decoder) readSingleDocument(data []byte) *yaml.Node {
 	switch err := yd.Decode(&second); {
 	case errors.Is(err, io.EOF):
 	case err != nil:
-		dc.yamlError(err)
+		dc.yamlError(err, data)
 	default:
 		dc.failAt(Position{second.Line, second.Column}, "", "the file holds more than one YAML document; put one descriptor in each file")
 	}

@@ -47,6 +47,8 @@ var (
 var (
 	minSparkMemory         = resource.MustParse("512Mi")
 	minSparkMemoryOverhead = resource.MustParse("384Mi")
+	// maxSparkMemory: Spark reads memory sizes in whole MiB into an Int.
+	maxSparkMemory = resource.MustParse("2147483647Mi")
 )
 
 const maxSparkDriverRetries = 10
@@ -150,6 +152,7 @@ func (v *validator) sparkAppSection(a SparkAppSection) {
 		v.enum(base+".type", a.Type, SparkAppTypes)
 	}
 	python := a.Type == SparkAppTypePython
+	v.args(base+".args", a.Args)
 
 	file := a.MainApplicationFile
 	switch {
@@ -211,22 +214,20 @@ func (v *validator) localFiles(path string, list []string, suffixes []string) {
 
 // sparkResources checks effective resources (defaults included).
 func (v *validator) sparkResources(path string, r SparkResources) {
-	if cpu, err := resource.ParseQuantity(r.CPU); err != nil {
-		v.errorf(path+".cpu", "%q is not a Kubernetes quantity; write e.g. \"1\", \"2\" or \"500m\"", r.CPU)
-	} else if cpu.Sign() <= 0 {
-		v.errorf(path+".cpu", "must be greater than 0 (got %s)", r.CPU)
-	} else if resource.NewMilliQuantity(cpu.MilliValue(), resource.DecimalSI).Cmp(cpu) != 0 {
-		v.errorf(path+".cpu", "%s is finer than a millicore; write e.g. \"500m\"", r.CPU)
-	}
+	v.cpu(path+".cpu", r.CPU)
 	if memory, err := resource.ParseQuantity(r.Memory); err != nil {
 		v.errorf(path+".memory", "%q is not a Kubernetes quantity; write e.g. 2Gi or 1536Mi", r.Memory)
 	} else if memory.Cmp(minSparkMemory) < 0 {
 		v.errorf(path+".memory", "%s is below the minimum 512Mi: Spark refuses a JVM heap under 450Mi (1.5 × the 300Mi it reserves) and tasks need room above that", r.Memory)
+	} else if memory.Cmp(maxSparkMemory) > 0 {
+		v.errorf(path+".memory", "%s is too large: Spark reads memory in MiB as a 32-bit integer, so at most %s", r.Memory, maxSparkMemory.String())
 	}
 	if overhead, err := resource.ParseQuantity(r.MemoryOverhead); err != nil {
 		v.errorf(path+".memoryOverhead", "%q is not a Kubernetes quantity; write e.g. 384Mi or 1Gi", r.MemoryOverhead)
 	} else if overhead.Cmp(minSparkMemoryOverhead) < 0 {
 		v.errorf(path+".memoryOverhead", "%s is below Spark's own minimum memory overhead, 384Mi", r.MemoryOverhead)
+	} else if overhead.Cmp(maxSparkMemory) > 0 {
+		v.errorf(path+".memoryOverhead", "%s is too large: Spark reads memory in MiB as a 32-bit integer, so at most %s", r.MemoryOverhead, maxSparkMemory.String())
 	}
 }
 
@@ -240,6 +241,8 @@ func (v *validator) executorInstances(s *SparkAppSpec) {
 		v.errorf("spec.executor.instances", "must be at least 0 (got %d)", *n)
 	case *n == 0:
 		v.errorf("spec.executor.instances", "0 executors run no tasks; set at least 1, or enable spec.dynamicAllocation to scale from 0")
+	case *n > maxInt32:
+		v.errorf("spec.executor.instances", "must be at most %d (got %d): Spark reads spark.executor.instances as a 32-bit integer", maxInt32, *n)
 	}
 }
 
@@ -261,13 +264,9 @@ func (v *validator) dynamicAllocation(s *SparkAppSpec) {
 		return
 	}
 	lo, hi := s.MinExecutors(), s.MaxExecutors()
-	loOK, hiOK := lo >= 0, hi >= 1
-	if !loOK {
-		v.errorf(base+".minExecutors", "must be at least 0 (got %d)", lo)
-	}
-	if !hiOK {
-		v.errorf(base+".maxExecutors", "must be at least 1 (got %d)", hi)
-	}
+	v.count(base+".minExecutors", da.MinExecutors, 0, maxInt32, "Spark reads it as a 32-bit integer")
+	v.count(base+".maxExecutors", da.MaxExecutors, 1, maxInt32, "Spark reads it as a 32-bit integer")
+	loOK, hiOK := inRange(lo, 0, maxInt32), inRange(hi, 1, maxInt32)
 	maxText := fmt.Sprint(hi)
 	if da.MaxExecutors == nil {
 		maxText += " (the default)"
@@ -326,6 +325,9 @@ func (v *validator) sparkConf(conf map[string]Scalar) {
 			v.errorf(path, "%q does not start with \"spark.\", and spark-submit ignores such properties; Hadoop properties go in spec.hadoopConf", key)
 			continue
 		}
+		if v.credentialValue(path, string(conf[key])) {
+			continue
+		}
 		if strings.ContainsAny(string(conf[key]), "\r\n") {
 			v.errorf(path, "the value spans several lines; Spark properties are single lines, so write it on one line")
 		}
@@ -343,6 +345,7 @@ func (v *validator) hadoopConf(conf map[string]Scalar) {
 			continue
 		}
 		switch {
+		case v.credentialValue(path, string(conf[key])):
 		case strings.HasPrefix(key, "spark.hadoop."):
 			v.errorf(path, "the chart prefixes hadoopConf keys with spark.hadoop. itself; write %q", strings.TrimPrefix(key, "spark.hadoop."))
 		case strings.HasPrefix(key, "spark."):
@@ -357,6 +360,7 @@ func (v *validator) hadoopConf(conf map[string]Scalar) {
 // scheme, which Apache Hadoop no longer has.
 func (v *validator) hadoopURI(path, value, example string) {
 	switch {
+	case v.credentialValue(path, value):
 	case !isURIWithScheme(value):
 		v.errorf(path, "%q is not a URI with a scheme; write e.g. %s (s3a://, gs://, hdfs://, abfss://, file://...)", value, example)
 	case strings.HasPrefix(value, "s3://") || strings.HasPrefix(value, "s3n://"):

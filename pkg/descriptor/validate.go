@@ -2,6 +2,7 @@ package descriptor
 
 import (
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	pathpkg "path"
@@ -50,6 +51,39 @@ var (
 	credentialKeyRE = regexp.MustCompile(`(?i)password|secret|access-key|access\.key|accesskey|account\.key`)
 )
 
+// Values that are credentials whatever the key or variable they are given to.
+var credentialValues = []struct {
+	re   *regexp.Regexp
+	what string
+}{
+	{regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{16}\b`), "an AWS access key id"},
+	{regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----`), "a private key"},
+	{regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/@:]*:[^\s/@$][^\s/@]*@`), "a password in a URI (user:password@host)"},
+	{regexp.MustCompile(`(?i)\bpassword\s*=\s*"[^"$]+"`), "a password (password=\"...\")"},
+}
+
+// credentialIn names the credential value holds, or returns "".
+func credentialIn(value string) string {
+	for _, c := range credentialValues {
+		if c.re.MatchString(value) {
+			return c.what
+		}
+	}
+	return ""
+}
+
+// secretAdvice is where credentials go instead of the descriptor.
+const secretAdvice = "put it in a Kubernetes Secret and read it from there (spec.env[].valueFrom.secretKeyRef or spec.envFrom[].secretRef)"
+
+// credentialValue refuses a value that holds a credential.
+func (v *validator) credentialValue(path, value string) bool {
+	what := credentialIn(value)
+	if what != "" {
+		v.errorf(path, "looks like it holds %s, which must not be in the descriptor (it is kept in git and rendered into plain manifests); %s", what, secretAdvice)
+	}
+	return what != ""
+}
+
 // Validate checks the descriptor and returns every problem found, each at the
 // position of the offending field, sorted by position.
 func (d *Document) Validate(opts Options) ErrorList {
@@ -96,8 +130,8 @@ func (v *validator) flinkJob(f *FlinkJob) {
 	v.job(s)
 	v.resources("spec.jobManager.resources", s.JobManagerResources())
 	v.resources("spec.taskManager.resources", s.TaskManagerResources())
-	v.minimum("spec.taskManager.replicas", s.TaskManager.Replicas, 1)
-	v.minimum("spec.taskManager.taskSlots", s.TaskManager.TaskSlots, 1)
+	v.count("spec.taskManager.replicas", s.TaskManager.Replicas, 1, maxInt32, "a Deployment's replicas is a 32-bit integer")
+	v.count("spec.taskManager.taskSlots", s.TaskManager.TaskSlots, 1, maxInt32, "Flink reads taskmanager.numberOfTaskSlots as a 32-bit integer")
 	v.checkpointing(s)
 	if s.Savepoints != nil {
 		v.uri("spec.savepoints.dir", s.Savepoints.Dir)
@@ -261,6 +295,7 @@ func (v *validator) job(s *FlinkJobSpec) {
 	case !jarURIRE.MatchString(j.JarURI):
 		v.errorf("spec.job.jarURI", "%q must be local:///opt/flink/usrlib/<file>.jar: standalone-job loads the user code from /opt/flink/usrlib inside the image", j.JarURI)
 	}
+	v.args("spec.job.args", j.Args)
 	if j.EntryClass != "" && !javaClassRE.MatchString(j.EntryClass) {
 		v.errorf("spec.job.entryClass", "%q is not a Java class name; write the fully qualified binary name, e.g. com.example.Job or com.example.Outer$Job", j.EntryClass)
 	}
@@ -269,7 +304,9 @@ func (v *validator) job(s *FlinkJobSpec) {
 		switch p := *j.Parallelism; {
 		case p < 1:
 			v.errorf("spec.job.parallelism", "must be at least 1 (got %d)", p)
-		case replicas >= 1 && slots >= 1 && p > replicas*slots:
+		case p > MaxParallelism:
+			v.errorf("spec.job.parallelism", "must be at most %d (got %d): Flink's maximum parallelism cannot be higher", MaxParallelism, p)
+		case inRange(replicas, 1, maxInt32) && inRange(slots, 1, maxInt32) && p > replicas*slots:
 			v.errorf("spec.job.parallelism", "%d exceeds taskManager.replicas × taskManager.taskSlots = %d × %d = %d; raise replicas or taskSlots, or lower parallelism",
 				p, replicas, slots, replicas*slots)
 		}
@@ -298,6 +335,9 @@ func (v *validator) job(s *FlinkJobSpec) {
 // uri checks that a non-empty value is a URI with a scheme, as Flink's file
 // systems need.
 func (v *validator) uri(path, value string) {
+	if v.credentialValue(path, value) {
+		return
+	}
 	if value != "" && !isURIWithScheme(value) {
 		v.errorf(path, "%q is not a URI with a scheme; write e.g. s3://bucket/path (s3://, gs://, hdfs://, abfss://, file://...)", value)
 	}
@@ -310,22 +350,60 @@ func isURIWithScheme(value string) bool {
 
 var oneGiB = resource.MustParse("1Gi")
 
+// maxFlinkMemory is the largest memory size Flink reads (a MemorySize is a
+// long number of bytes); a larger quantity would silently be cut to it.
+var maxFlinkMemory = resource.NewQuantity(math.MaxInt64, resource.BinarySI)
+
 func (v *validator) resources(path string, r Resources) {
-	if cpu, err := resource.ParseQuantity(r.CPU); err != nil {
-		v.errorf(path+".cpu", "%q is not a Kubernetes quantity; write e.g. \"1\", \"2\" or \"500m\"", r.CPU)
-	} else if cpu.Sign() <= 0 {
-		v.errorf(path+".cpu", "must be greater than 0 (got %s)", r.CPU)
-	}
+	v.cpu(path+".cpu", r.CPU)
 	if memory, err := resource.ParseQuantity(r.Memory); err != nil {
 		v.errorf(path+".memory", "%q is not a Kubernetes quantity; write e.g. 2Gi or 1600Mi", r.Memory)
 	} else if memory.Cmp(oneGiB) < 0 {
 		v.errorf(path+".memory", "%s is below the minimum 1Gi: Flink's JVM overhead and metaspace leave too little memory for the process below that", r.Memory)
+	} else if memory.Cmp(*maxFlinkMemory) > 0 {
+		v.errorf(path+".memory", "%s is too large: Flink reads memory sizes as a 64-bit number of bytes, so it must be below 8Ei", r.Memory)
 	}
 }
 
-func (v *validator) minimum(path string, value *int, minimum int) {
-	if value != nil && *value < minimum {
+// maxCPU is the most cores a process may ask for: Spark reads cores as a
+// 32-bit integer, and no node comes near.
+var maxCPU = resource.NewQuantity(maxInt32, resource.DecimalSI)
+
+// cpu checks a CPU quantity: above 0, no finer than a millicore (the smallest
+// CPU unit Kubernetes allows) and at most maxCPU cores.
+func (v *validator) cpu(path, value string) {
+	cpu, err := resource.ParseQuantity(value)
+	switch {
+	case err != nil:
+		v.errorf(path, "%q is not a Kubernetes quantity; write e.g. \"1\", \"2\" or \"500m\"", value)
+	case cpu.Sign() <= 0:
+		v.errorf(path, "must be greater than 0 (got %s)", value)
+	case cpu.Cmp(*maxCPU) > 0:
+		v.errorf(path, "%s is too large; at most %d cores", value, maxInt32)
+	case resource.NewMilliQuantity(cpu.MilliValue(), resource.DecimalSI).Cmp(cpu) != 0:
+		v.errorf(path, "%s is finer than a millicore; write e.g. \"500m\"", value)
+	}
+}
+
+// maxInt32 bounds the counts that Kubernetes, Flink or Spark read as 32-bit integers.
+const maxInt32 = math.MaxInt32
+
+// MaxParallelism is Flink's upper bound of the maximum parallelism (2^15,
+// KeyGroupRangeAssignment.UPPER_BOUND_MAX_PARALLELISM); a job's parallelism
+// cannot exceed its maximum parallelism.
+const MaxParallelism = 1 << 15
+
+func inRange(n, lo, hi int) bool { return n >= lo && n <= hi }
+
+// count checks an optional count: at least minimum, and at most maximum, why
+// telling where the maximum comes from.
+func (v *validator) count(path string, value *int, minimum, maximum int, why string) {
+	switch {
+	case value == nil:
+	case *value < minimum:
 		v.errorf(path, "must be at least %d (got %d)", minimum, *value)
+	case *value > maximum:
+		v.errorf(path, "must be at most %d (got %d): %s", maximum, *value, why)
 	}
 }
 
@@ -437,6 +515,9 @@ func (v *validator) zetcd(z *ZetcdHA) {
 		v.errorf("spec.highAvailability.zetcd.etcdEndpoints", "required for highAvailability.type zetcd; list the etcd client URLs, e.g. [http://etcd-client.etcd:2379]")
 	} else {
 		for i, endpoint := range z.EtcdEndpoints {
+			if v.credentialValue(fmt.Sprintf("spec.highAvailability.zetcd.etcdEndpoints[%d]", i), endpoint) {
+				continue
+			}
 			u, err := url.Parse(endpoint)
 			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || checkHostPort(u.Host) != "" {
 				v.errorf(fmt.Sprintf("spec.highAvailability.zetcd.etcdEndpoints[%d]", i), "%q is not an etcd client URL; write http://host:port or https://host:port, e.g. http://etcd-client.etcd:2379", endpoint)
@@ -444,7 +525,7 @@ func (v *validator) zetcd(z *ZetcdHA) {
 		}
 	}
 	if z != nil {
-		v.minimum("spec.highAvailability.zetcd.replicas", z.Replicas, 1)
+		v.count("spec.highAvailability.zetcd.replicas", z.Replicas, 1, maxInt32, "a Deployment's replicas is a 32-bit integer")
 	}
 }
 
@@ -488,8 +569,8 @@ func (v *validator) restartStrategy(r *RestartStrategy) {
 			}
 		}
 	}
-	v.minimum(base+".attempts", r.Attempts, 1)
-	v.minimum(base+".maxFailuresPerInterval", r.MaxFailuresPerInterval, 1)
+	v.count(base+".attempts", r.Attempts, 1, maxInt32, "Flink reads it as a 32-bit integer")
+	v.count(base+".maxFailuresPerInterval", r.MaxFailuresPerInterval, 1, maxInt32, "Flink reads it as a 32-bit integer")
 	v.duration(base+".delay", r.Delay, false)
 	v.duration(base+".failureRateInterval", r.FailureRateInterval, true)
 	v.duration(base+".initialBackoff", r.InitialBackoff, true)
@@ -559,6 +640,9 @@ func (v *validator) flinkConfiguration(conf map[string]Scalar) {
 			v.errorf(path, "carries a credential, which must not be in the descriptor; pass it as an environment variable from a Secret (spec.env[].valueFrom.secretKeyRef or spec.envFrom[].secretRef), e.g. AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, which Flink's S3 file systems read")
 			continue
 		}
+		if v.credentialValue(path, string(conf[key])) {
+			continue
+		}
 		if strings.ContainsAny(string(conf[key]), "\r\n") {
 			v.errorf(path, "the value spans several lines; Flink's configuration file is line based, so write it on one line")
 		}
@@ -579,9 +663,28 @@ func (v *validator) env(list []corev1.EnvVar, reserved map[string]string) {
 		if why, ok := reserved[e.Name]; ok {
 			v.errorf(path+".name", "%s is set by the chart (%s); choose another name", e.Name, why)
 		}
-		if e.Value != "" && credentialEnvRE.MatchString(e.Name) {
-			v.errorf(path+".value", "%s looks like a credential; do not write its value in the descriptor: use valueFrom.secretKeyRef or envFrom[].secretRef to read it from an existing Secret", e.Name)
+		v.envCredential(path, e)
+	}
+}
+
+// envCredential refuses a literal value for a variable whose name or value looks
+// like a credential.
+func (v *validator) envCredential(path string, e corev1.EnvVar) {
+	switch {
+	case e.Value == "":
+	case credentialEnvRE.MatchString(e.Name):
+		v.errorf(path+".value", "%s looks like a credential; do not write its value in the descriptor: use valueFrom.secretKeyRef or envFrom[].secretRef to read it from an existing Secret", e.Name)
+	default:
+		if what := credentialIn(e.Value); what != "" {
+			v.errorf(path+".value", "looks like it holds %s; do not write it in the descriptor: use valueFrom.secretKeyRef or envFrom[].secretRef to read it from an existing Secret", what)
 		}
+	}
+}
+
+// args refuses arguments that hold credentials.
+func (v *validator) args(path string, args []string) {
+	for i, a := range args {
+		v.credentialValue(fmt.Sprintf("%s[%d]", path, i), a)
 	}
 }
 
@@ -653,6 +756,11 @@ func (v *validator) podTemplate(base string, pt *PodTemplate, rules podTemplateR
 			if c.Image == "" {
 				v.errorf(path+".image", "required; pin a tag or a digest")
 			}
+			for j, e := range c.Env {
+				v.envCredential(fmt.Sprintf("%s.env[%d]", path, j), e)
+			}
+			v.args(path+".command", c.Command)
+			v.args(path+".args", c.Args)
 		}
 	}
 	if rules.schedulerName != "" && pt.SchedulerName != "" {

@@ -22,7 +22,7 @@ values.yaml the job's values, templates and schema from the embedded chart.
 With --package, NAME-VERSION.tgz files and an index.yaml of the directory are written. They are
 reproducible: file times are SOURCE_DATE_EPOCH, else the descriptor commit's time, else 1970-01-01.`,
 		Args: argsAtLeast(1),
-		RunE: func(_ *cobra.Command, paths []string) error {
+		RunE: func(cmd *cobra.Command, paths []string) error {
 			if err := s.Validate(); err != nil {
 				return usageError{err}
 			}
@@ -33,7 +33,7 @@ reproducible: file times are SOURCE_DATE_EPOCH, else the descriptor commit's tim
 			if err != nil {
 				return err
 			}
-			jobs, err := render.PrepareAll(files, s)
+			jobs, err := render.PrepareAll(cmd.Context(), files, s)
 			if err != nil {
 				return err
 			}
@@ -41,7 +41,7 @@ reproducible: file times are SOURCE_DATE_EPOCH, else the descriptor commit's tim
 			if err != nil {
 				return err
 			}
-			return jobchart.Write(charts, o, out)
+			return jobchart.Write(cmd.Context(), charts, o, out)
 		},
 	}
 	s.AddFlags(cmd.Flags())

@@ -15,11 +15,11 @@ func newRenderCmd(out io.Writer) *cobra.Command {
 		Use:   "render [-o DIR] PATH...",
 		Short: "Render the manifests of descriptors (files or directories) in Helm install order",
 		Args:  argsAtLeast(1),
-		RunE: func(_ *cobra.Command, paths []string) error {
+		RunE: func(cmd *cobra.Command, paths []string) error {
 			if err := s.Validate(); err != nil {
 				return usageError{err}
 			}
-			return render.RenderPaths(paths, s, outDir, out)
+			return render.RenderPaths(cmd.Context(), paths, s, outDir, out)
 		},
 	}
 	s.AddFlags(cmd.Flags())

@@ -7,7 +7,6 @@ package jobchart
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -202,33 +201,4 @@ func ImageVersion(image string) (string, error) {
 		return t.Tag(), nil
 	}
 	return "", fmt.Errorf("%q has neither a tag nor a digest; pass --app-version", image)
-}
-
-// WriteDir writes the chart unpacked as DIR/NAME/..., replacing what was there.
-func (c *Chart) WriteDir(dir string) (string, error) {
-	root := filepath.Join(dir, c.Name())
-	tmp, err := os.MkdirTemp(dir, "."+c.Name()+".tmp-*")
-	if err != nil {
-		return "", err
-	}
-	defer os.RemoveAll(tmp)
-	for _, f := range c.Files {
-		p := filepath.Join(tmp, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return "", err
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			return "", err
-		}
-	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return "", err
-	}
-	if err := os.RemoveAll(root); err != nil {
-		return "", err
-	}
-	if err := os.Rename(tmp, root); err != nil {
-		return "", err
-	}
-	return root, nil
 }

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -154,7 +155,7 @@ func TestIndexIsReproducible(t *testing.T) {
 		}
 		charts, err := jobchart.BuildAll(jobs, jobchart.Options{Version: "0.3.0"})
 		require.NoError(t, err)
-		require.NoError(t, jobchart.Write(charts, jobchart.WriteOptions{OutDir: dir, Package: true, URL: "https://charts.example.com/jobs"}, io.Discard))
+		require.NoError(t, jobchart.Write(context.Background(), charts, jobchart.WriteOptions{OutDir: dir, Package: true, URL: "https://charts.example.com/jobs"}, io.Discard))
 		index, err := os.ReadFile(filepath.Join(dir, "index.yaml"))
 		require.NoError(t, err)
 		if last != nil {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path"
@@ -124,25 +125,56 @@ func archiveInfo(data []byte) (*chart.Metadata, time.Time, error) {
 // index` does but reproducibly: each entry's created time is the mtime of its
 // Chart.yaml inside the archive, generated is the latest of them, entries are sorted.
 func Index(dir, baseURL string) ([]byte, error) {
-	names, err := filepath.Glob(filepath.Join(dir, "*.tgz"))
+	pkgs, err := readPackages(dir)
 	if err != nil {
 		return nil, err
+	}
+	return index(pkgs, baseURL)
+}
+
+// readPackages reads the *.tgz files directly in dir, through an os.Root: a symbolic
+// link leading out of dir is an error. A missing dir has none.
+func readPackages(dir string) (map[string][]byte, error) {
+	root, err := os.OpenRoot(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[string][]byte{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	names, err := fs.Glob(root.FS(), "*.tgz")
+	if err != nil {
+		return nil, err
+	}
+	pkgs := make(map[string][]byte, len(names))
+	for _, name := range names {
+		data, err := root.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("indexing %s: %w", filepath.Join(dir, name), err)
+		}
+		pkgs[name] = data
+	}
+	return pkgs, nil
+}
+
+// index is the index.yaml of packages (file name -> content).
+func index(pkgs map[string][]byte, baseURL string) ([]byte, error) {
+	names := make([]string, 0, len(pkgs))
+	for name := range pkgs {
+		names = append(names, name)
 	}
 	sort.Strings(names)
 	idx := repo.NewIndexFile()
 	idx.Generated = time.Unix(0, 0).UTC()
 	for _, name := range names {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
+		data := pkgs[name]
 		md, created, err := archiveInfo(data)
 		if err != nil {
 			return nil, fmt.Errorf("indexing %s: %w", name, err)
 		}
 		sum := sha256.Sum256(data)
-		base := filepath.Base(name)
-		if err := idx.MustAdd(md, base, baseURL, hex.EncodeToString(sum[:])); err != nil {
+		if err := idx.MustAdd(md, name, baseURL, hex.EncodeToString(sum[:])); err != nil {
 			return nil, fmt.Errorf("indexing %s: %w", name, err)
 		}
 		versions := idx.Entries[md.Name]

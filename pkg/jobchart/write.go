@@ -1,10 +1,10 @@
 package jobchart
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/pflag"
@@ -71,45 +71,48 @@ func BuildAll(jobs []*render.Job, opts Options) ([]*Chart, error) {
 	return charts, errors.Join(errs...)
 }
 
-// Write writes charts as directories or, with o.Package, as packages plus index.yaml,
-// and prints each path written to log. Everything is built before anything is written.
-func Write(charts []*Chart, o WriteOptions, log io.Writer) error {
-	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
-		return err
-	}
+// Write writes charts as directories, DIR/NAME/ (each replacing what was there), or
+// with o.Package as DIR/NAME-VERSION.tgz plus an index.yaml of every package in DIR, and
+// prints each path written to log. It is all or nothing and never writes outside DIR
+// (render.Output): on any error, or when ctx is done first, DIR is left as it was.
+func Write(ctx context.Context, charts []*Chart, o WriteOptions, log io.Writer) error {
+	var out render.Output
 	if !o.Package {
 		for _, c := range charts {
-			dir, err := c.WriteDir(o.OutDir)
-			if err != nil {
-				return fmt.Errorf("writing chart %s: %w", c.Name(), err)
+			files := make(map[string][]byte, len(c.Files))
+			for _, f := range c.Files {
+				files[f.Name] = f.Data
 			}
-			fmt.Fprintln(log, dir)
+			out.AddDir(c.Name(), files)
 		}
-		return nil
-	}
-	pkgs := make([][]byte, len(charts))
-	for i, c := range charts {
-		data, err := c.Package()
+	} else {
+		pkgs, err := readPackages(o.OutDir)
 		if err != nil {
-			return fmt.Errorf("packaging chart %s: %w", c.Name(), err)
-		}
-		pkgs[i] = data
-	}
-	for i, c := range charts {
-		p := filepath.Join(o.OutDir, c.PackageName())
-		if err := render.WriteFileAtomic(p, pkgs[i]); err != nil {
 			return err
 		}
-		fmt.Fprintln(log, p)
+		for _, c := range charts {
+			data, err := c.Package()
+			if err != nil {
+				return fmt.Errorf("packaging chart %s: %w", c.Name(), err)
+			}
+			pkgs[c.PackageName()] = data
+			out.AddFile(c.PackageName(), bytesOf(data))
+		}
+		index, err := index(pkgs, o.URL)
+		if err != nil {
+			return err
+		}
+		out.AddFile("index.yaml", bytesOf(index))
 	}
-	index, err := Index(o.OutDir, o.URL)
-	if err != nil {
+	if err := out.Commit(ctx, o.OutDir); err != nil {
 		return err
 	}
-	p := filepath.Join(o.OutDir, "index.yaml")
-	if err := render.WriteFileAtomic(p, index); err != nil {
-		return err
+	for _, name := range out.Names() {
+		fmt.Fprintln(log, filepath.Join(o.OutDir, filepath.FromSlash(name)))
 	}
-	fmt.Fprintln(log, p)
 	return nil
+}
+
+func bytesOf(data []byte) func() ([]byte, error) {
+	return func() ([]byte, error) { return data, nil }
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -124,7 +125,7 @@ func Batch(ctx context.Context, files []string, s Settings, o BatchOptions, emit
 		}
 	}
 	if emitErr == nil && ctx.Err() != nil && want < len(files) {
-		return ctx.Err()
+		return context.Cause(ctx)
 	}
 	return emitErr
 }
@@ -189,59 +190,60 @@ func renderStream(ctx context.Context, files []string, s Settings, out io.Writer
 }
 
 // renderDir renders files into outDir, one file per job, all or nothing: each job's
-// manifests are written to a staging directory beside outDir as they arrive, and only
-// when every job succeeded are the files moved into outDir (each by an atomic rename).
-func renderDir(ctx context.Context, files []string, s Settings, outDir string) error {
+// manifests are written to a staging directory beside outDir as they arrive (so a
+// large batch is not held in memory), and only when every job succeeded are they
+// written into outDir by Output.Commit (a temporary file and a rename per job, never
+// outside outDir). On any error, or when ctx is done first, outDir is left as it was
+// and the staging directory is removed.
+func renderDir(ctx context.Context, files []string, s Settings, outDir string) (err error) {
 	parent := filepath.Dir(filepath.Clean(outDir))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
+	made, err := makeDir(parent)
+	if err != nil {
 		return err
 	}
+	defer func() {
+		if err != nil {
+			unmakeDir(parent, made)
+		}
+	}()
 	staging, err := os.MkdirTemp(parent, ".gen-render-*")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(staging)
-	type move struct{ from, to string }
-	var moves []move
-	var errs []error
-	err = Batch(ctx, files, s, BatchOptions{Render: true}, func(r Result) error {
-		if r.Err != nil {
-			errs = append(errs, r.Err)
-			return nil
-		}
-		if len(errs) > 0 {
-			return nil // nothing will be moved; only keep checking
-		}
-		from := JobFile(staging, r.Job)
-		if err := os.MkdirAll(filepath.Dir(from), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(from, r.Output, 0o644); err != nil {
-			return err
-		}
-		moves = append(moves, move{from, JobFile(outDir, r.Job)})
-		return nil
-	})
+	stage, err := os.OpenRoot(staging)
 	if err != nil {
 		return err
 	}
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	for _, m := range moves {
-		if err := os.MkdirAll(filepath.Dir(m.to), 0o755); err != nil {
-			return err
-		}
-		if err := os.Rename(m.from, m.to); err != nil {
-			// Another file system (outDir a mount point): copy through a temporary file.
-			data, rerr := os.ReadFile(m.from)
-			if rerr != nil {
-				return fmt.Errorf("writing %s: %w", m.to, err)
+	defer stage.Close()
+	var out Output
+	var errs []error
+	err = Batch(ctx, files, s, BatchOptions{Render: true}, func(r Result) error {
+		if r.Err == nil {
+			var name string
+			if name, r.Err = JobName(r.Job); r.Err == nil && len(errs) == 0 {
+				if err := stage.MkdirAll(filepath.FromSlash(path.Dir(name)), 0o755); err != nil {
+					return err
+				}
+				if err := stage.WriteFile(filepath.FromSlash(name), r.Output, 0o644); err != nil {
+					return err
+				}
+				out.AddFile(name, func() ([]byte, error) { return stage.ReadFile(filepath.FromSlash(name)) })
 			}
-			if err := WriteFileAtomic(m.to, data); err != nil {
-				return err
-			}
 		}
+		if r.Err != nil {
+			errs = append(errs, r.Err) // from now on nothing is staged; only keep checking
+		}
+		return nil
+	})
+	if err == nil {
+		err = errors.Join(errs...)
 	}
-	return nil
+	if err == nil {
+		err = out.Commit(ctx, outDir)
+	}
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("%w: %s is left as it was", err, outDir)
+	}
+	return err
 }

@@ -76,7 +76,7 @@ func TestBatchReportsEveryErrorInOrderAndGoesOn(t *testing.T) {
 	input = append(input, files[12:]...)
 
 	var out bytes.Buffer
-	err = render.RenderPaths(input, batchSettings, "", &out)
+	err = render.RenderPaths(context.Background(), input, batchSettings, "", &out)
 	require.Error(t, err)
 	msg := err.Error()
 	lines := strings.Split(msg, "\n")
@@ -118,13 +118,13 @@ func TestRenderDirIsAllOrNothing(t *testing.T) {
 	out := filepath.Join(parent, "out")
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	require.NoError(t, os.WriteFile(bad, []byte("kind: FlinkJob\n"), 0o644))
-	err := render.RenderPaths(append(files, bad), batchSettings, out, nil)
+	err := render.RenderPaths(context.Background(), append(files, bad), batchSettings, out, nil)
 	require.ErrorContains(t, err, "bad.yaml")
 	entries, err := os.ReadDir(parent)
 	require.NoError(t, err)
 	require.Empty(t, entries, "no output directory, no staging left behind")
 
-	require.NoError(t, render.RenderPaths(files, batchSettings, out, nil))
+	require.NoError(t, render.RenderPaths(context.Background(), files, batchSettings, out, nil))
 	var got bytes.Buffer
 	for _, f := range files {
 		j, err := render.Prepare(f, batchSettings)

@@ -144,11 +144,11 @@ func ExpandPaths(paths []string) ([]string, error) {
 }
 
 // PrepareAll prepares every file, concurrently, and reports every problem of every file
-// in input order.
-func PrepareAll(files []string, s Settings) ([]*Job, error) {
+// in input order. It stops early when ctx is done.
+func PrepareAll(ctx context.Context, files []string, s Settings) ([]*Job, error) {
 	jobs := make([]*Job, 0, len(files))
 	var errs []error
-	err := Batch(context.Background(), files, s, BatchOptions{}, func(r Result) error {
+	err := Batch(ctx, files, s, BatchOptions{}, func(r Result) error {
 		if r.Err != nil {
 			errs = append(errs, r.Err)
 		} else {
@@ -189,14 +189,15 @@ func isHex(s string) bool {
 // RenderPaths renders every descriptor under paths on GOMAXPROCS workers. With outDir
 // empty it streams to out in input order as jobs are rendered; a failing job is left
 // out, the others are still written, and every problem is returned at the end. With
-// outDir it writes one file per job, and nothing unless every descriptor renders.
-func RenderPaths(paths []string, s Settings, outDir string, out io.Writer) error {
+// outDir it writes one file per job, and nothing unless every descriptor renders (see
+// Output). It stops when ctx is done; with outDir, outDir is then left as it was.
+func RenderPaths(ctx context.Context, paths []string, s Settings, outDir string, out io.Writer) error {
 	files, err := ExpandPaths(paths)
 	if err != nil {
 		return err
 	}
 	if outDir == "" {
-		return renderStream(context.Background(), files, s, out)
+		return renderStream(ctx, files, s, out)
 	}
-	return renderDir(context.Background(), files, s, outDir)
+	return renderDir(ctx, files, s, outDir)
 }

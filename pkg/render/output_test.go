@@ -47,7 +47,9 @@ func writeTestFile(t *testing.T, p, content string) {
 	require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
 }
 
-func constData(s string) func() ([]byte, error) { return func() ([]byte, error) { return []byte(s), nil } }
+func constData(s string) func() ([]byte, error) {
+	return func() ([]byte, error) { return []byte(s), nil }
+}
 
 func TestRenderDirLeavesDirUnchangedOnError(t *testing.T) {
 	files := synthFiles(t, 12)

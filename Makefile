@@ -16,8 +16,8 @@ build:
 demo: build
 	$(BIN)/gen render examples/clickstream-enricher.yaml examples/nightly-etl.yaml
 
-# test runs everything CI runs: vet, unit and golden tests, then the real control plane.
-test: vet unit e2e
+# test runs everything CI runs: vet, unit and golden tests, a short fuzz run, then the real control plane.
+test: vet unit fuzz e2e
 
 vet:
 	$(GO) vet ./...
@@ -29,6 +29,14 @@ unit:
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -race ./pkg/render/...
 	cd tests/oci && $(GO) test -count=1 ./...
+
+# fuzz runs each Go fuzz target for FUZZTIME, one `go test -fuzz` per target (it takes one
+# target per run). The corpus grows in $(go env GOCACHE)/fuzz; a failing input is written
+# to the package's testdata/fuzz/<Target>/, where `go test` then runs it as a unit test.
+FUZZTIME ?= 20s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s -parallel 2 ./pkg/descriptor
+	$(GO) test -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s -parallel 2 ./pkg/render
 
 golden:
 	$(GO) test -count=1 ./tests/golden -update

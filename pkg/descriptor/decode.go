@@ -250,7 +250,14 @@ func (dc *decoder) decodeString(n *yaml.Node, v reflect.Value, path string) {
 	}
 }
 
+// integerRE is a decimal integer, which yaml.v3 tags !!float when it does not
+// fit 64 bits.
+var integerRE = regexp.MustCompile(`^[-+]?[0-9]+$`)
+
 func (dc *decoder) decodeInt(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!float" && integerRE.MatchString(n.Value) {
+		n = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: n.Value, Line: n.Line, Column: n.Column}
+	}
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
 		dc.fail(n, path, "expected an integer, got %s", describe(n))
 		return
@@ -266,6 +273,9 @@ func (dc *decoder) decodeInt(n *yaml.Node, v reflect.Value, path string) {
 }
 
 func (dc *decoder) decodeUint(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!float" && integerRE.MatchString(n.Value) {
+		n = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: n.Value, Line: n.Line, Column: n.Column}
+	}
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
 		dc.fail(n, path, "expected a non-negative integer, got %s", describe(n))
 		return
@@ -370,7 +380,11 @@ func (dc *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		keyPath := joinPath(path, e.key)
 		f, ok := fields.byName[e.key]
 		if !ok {
-			dc.fail(e.keyNode, keyPath, "%s", unknownFieldMessage(e.key, fields.names))
+			if hint := otherKindHint(v.Type(), e.key); hint != "" {
+				dc.fail(e.keyNode, keyPath, "%s", hint)
+			} else {
+				dc.fail(e.keyNode, keyPath, "%s", unknownFieldMessage(e.key, fields.names))
+			}
 			continue
 		}
 		dc.decode(e.value, fieldByIndexAlloc(v, f.index), keyPath)
@@ -428,6 +442,30 @@ func (dc *decoder) mergedEntries(val *yaml.Node, path string) []entry {
 	}
 	dc.fail(val, path, "a merge key (<<) needs a mapping or a list of mappings, got %s", describe(val))
 	return nil
+}
+
+// otherKinds pairs the spec of each kind with the other kind's, to explain a
+// field that belongs to the other kind.
+var otherKinds = map[reflect.Type]struct {
+	kind, other string
+	otherSpec   reflect.Type
+}{
+	reflect.TypeFor[FlinkJobSpec](): {KindFlinkJob, KindSparkApp, reflect.TypeFor[SparkAppSpec]()},
+	reflect.TypeFor[SparkAppSpec](): {KindSparkApp, KindFlinkJob, reflect.TypeFor[FlinkJobSpec]()},
+}
+
+// otherKindHint explains an unknown spec field that is a field of the other
+// kind, or returns "".
+func otherKindHint(t reflect.Type, key string) string {
+	k, ok := otherKinds[t]
+	if !ok {
+		return ""
+	}
+	if _, other := structFields(k.otherSpec).byName[key]; !other {
+		return ""
+	}
+	return fmt.Sprintf("unknown field %q: it is a %s field, and this descriptor is a %s (kind: %s); valid fields: %s",
+		key, k.other, k.kind, k.kind, strings.Join(structFields(t).names, ", "))
 }
 
 // unknownFieldMessage suggests the closest valid field, or lists them all.

@@ -59,12 +59,12 @@ func TestParseSparkAppErrors(t *testing.T) {
 		{
 			name: "a FlinkJob field in a SparkApp",
 			yaml: sparkHeader + "  flinkVersion: \"1.20\"\n",
-			want: []string{`t.yaml:12:3: spec.flinkVersion: unknown field "flinkVersion"; valid fields: app, batchScheduler, compliance, driver, dynamicAllocation, env, envFrom, eventLog, executor, hadoopConf, image, imagePullPolicy, imagePullSecrets, metrics, podTemplate, serviceAccount, sparkConf, sparkVersion, timeouts`},
+			want: []string{`t.yaml:12:3: spec.flinkVersion: unknown field "flinkVersion": it is a FlinkJob field, and this descriptor is a SparkApp (kind: SparkApp); valid fields: app, batchScheduler, compliance, driver, dynamicAllocation, env, envFrom, eventLog, executor, hadoopConf, image, imagePullPolicy, imagePullSecrets, metrics, podTemplate, serviceAccount, sparkConf, sparkVersion, timeouts`},
 		},
 		{
 			name: "a SparkApp field in a FlinkJob",
 			yaml: header + "  sparkConf: {}\n",
-			want: []string{`t.yaml:10:3: spec.sparkConf: unknown field "sparkConf"; valid fields: checkpointing, compliance, env, envFrom, flinkConfiguration, flinkVersion,`},
+			want: []string{`t.yaml:10:3: spec.sparkConf: unknown field "sparkConf": it is a SparkApp field, and this descriptor is a FlinkJob (kind: FlinkJob); valid fields: checkpointing, compliance, env, envFrom, flinkConfiguration, flinkVersion,`},
 		},
 		{
 			name: "typo in a SparkApp field",

@@ -2,6 +2,7 @@ package descriptor
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"time"
@@ -213,8 +214,8 @@ func ParseJobDuration(s string) (time.Duration, error) {
 	rest, days, hasDays := s, int64(0), false
 	if m := daysRE.FindStringSubmatch(s); m != nil {
 		n, err := strconv.ParseInt(m[1], 10, 64)
-		if err != nil || n > int64(1<<62)/int64(24*time.Hour) {
-			return 0, bad
+		if err != nil || n > math.MaxInt64/int64(24*time.Hour) {
+			return 0, tooLong(s)
 		}
 		days, rest, hasDays = n, m[2], true
 	}
@@ -230,7 +231,12 @@ func ParseJobDuration(s string) (time.Duration, error) {
 	}
 	total := time.Duration(days)*24*time.Hour + d
 	if total < d { // overflow
-		return 0, bad
+		return 0, tooLong(s)
 	}
 	return total, nil
+}
+
+// tooLong is the error of a duration that does not fit a time.Duration.
+func tooLong(s string) error {
+	return fmt.Errorf("%q is too long a duration; at most %dd", s, math.MaxInt64/int64(24*time.Hour))
 }

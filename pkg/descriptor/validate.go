@@ -351,7 +351,8 @@ func isURIWithScheme(value string) bool {
 var oneGiB = resource.MustParse("1Gi")
 
 // maxFlinkMemory is the largest memory size Flink reads (a MemorySize is a
-// long number of bytes); a larger quantity would silently be cut to it.
+// long number of bytes). Kubernetes clamps larger quantities to it, so reaching
+// it means the quantity was larger.
 var maxFlinkMemory = resource.NewQuantity(math.MaxInt64, resource.BinarySI)
 
 func (v *validator) resources(path string, r Resources) {
@@ -360,7 +361,7 @@ func (v *validator) resources(path string, r Resources) {
 		v.errorf(path+".memory", "%q is not a Kubernetes quantity; write e.g. 2Gi or 1600Mi", r.Memory)
 	} else if memory.Cmp(oneGiB) < 0 {
 		v.errorf(path+".memory", "%s is below the minimum 1Gi: Flink's JVM overhead and metaspace leave too little memory for the process below that", r.Memory)
-	} else if memory.Cmp(*maxFlinkMemory) > 0 {
+	} else if memory.Cmp(*maxFlinkMemory) >= 0 {
 		v.errorf(path+".memory", "%s is too large: Flink reads memory sizes as a 64-bit number of bytes, so it must be below 8Ei", r.Memory)
 	}
 }

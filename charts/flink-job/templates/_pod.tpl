@@ -72,12 +72,30 @@ every Flink pod has the same.
 {{- list (toYaml .jobchartsMemo.flinkConfig) (.Files.Get "files/log4j-console.properties") (.Files.Get "files/probe.sh") | toJson | sha256sum -}}
 {{- end -}}
 
-{{- /* flink-job.initContainers copy the read-only ConfigMap into the writable conf dir the image's entrypoint edits. */ -}}
+{{- /*
+flink-job.jarToCopy prints the path of job.jarURI when the JAR is outside /opt/flink/usrlib
+(e.g. an example shipped with Flink): standalone-job loads user code from usrlib only, so
+copy-config copies it into an emptyDir mounted there. Empty when the JAR is in usrlib.
+*/ -}}
+{{- define "flink-job.jarToCopy" -}}
+{{- $uri := .Values.job.jarURI -}}
+{{- if not (hasPrefix "local:///opt/flink/usrlib/" $uri) -}}{{- trimPrefix "local://" $uri -}}{{- end -}}
+{{- end -}}
+
+{{- /*
+flink-job.initContainers copy the read-only ConfigMap into the writable conf dir the image's
+entrypoint edits (and a JAR from outside usrlib into usrlib, see flink-job.jarToCopy).
+*/ -}}
 {{- define "flink-job.initContainers" -}}
+{{- $jar := include "flink-job.jarToCopy" . -}}
 - name: copy-config
   image: {{ .Values.image }}
   imagePullPolicy: {{ .Values.imagePullPolicy }}
+  {{- if $jar }}
+  command: ["bash", "-c", "cp /flink-config/* /opt/flink/conf/ && cp -- \"$1\" /opt/flink/usrlib/", "copy-config", {{ $jar | quote }}]
+  {{- else }}
   command: ["bash", "-c", "cp /flink-config/* /opt/flink/conf/"]
+  {{- end }}
   resources:
     {{- include "flink-job.resources" (dict "cpu" "100m" "memory" "64Mi") | nindent 4 }}
   securityContext:
@@ -87,6 +105,10 @@ every Flink pod has the same.
       mountPath: /flink-config
     - name: flink-conf
       mountPath: /opt/flink/conf
+    {{- if $jar }}
+    - name: usrlib
+      mountPath: /opt/flink/usrlib
+    {{- end }}
 {{- with .Values.podTemplate.initContainers }}
 {{ include "flink-job.userContainers" (dict "containers" . "sidecar" false) }}
 {{- end }}
@@ -143,6 +165,11 @@ Call with (dict "containers" LIST "sidecar" BOOL).
   mountPath: /opt/flink/log
 - name: tmp
   mountPath: /tmp
+{{- if include "flink-job.jarToCopy" . }}
+- name: usrlib
+  mountPath: /opt/flink/usrlib
+  readOnly: true
+{{- end }}
 {{- with .Values.podTemplate.volumeMounts }}
 {{ toYaml . }}
 {{- end }}
@@ -160,6 +187,10 @@ Call with (dict "containers" LIST "sidecar" BOOL).
     sizeLimit: 512Mi
 - name: tmp
   emptyDir: {}
+{{- if include "flink-job.jarToCopy" . }}
+- name: usrlib
+  emptyDir: {}
+{{- end }}
 {{- with .Values.podTemplate.volumes }}
 {{ toYaml . }}
 {{- end }}

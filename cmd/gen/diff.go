@@ -20,7 +20,7 @@ func newDiffCmd(out io.Writer) *cobra.Command {
 added, removed or changed. Traceability annotations are left out: a new commit alone is no change.
 
 With --git, OLD and NEW are git revisions and the trees are PATH... (default: the whole checkout)
-as of each revision. --detail adds a unified diff per job; --names-only prints one job per line.
+as of each revision; a path missing at one revision has no jobs there. --detail adds a unified diff per job; --names-only prints one job per line.
 The exit code is 0 whether or not there are changes; 1 for invalid descriptors, 2 for usage.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if gitMode {
@@ -37,16 +37,12 @@ The exit code is 0 whether or not there are changes; 1 for invalid descriptors, 
 			}
 			oldPaths, newPaths := args[:1], args[1:2]
 			if gitMode {
-				var cleanOld, cleanNew func()
+				var cleanup func()
 				var err error
-				if oldPaths, cleanOld, err = diff.GitTree(cmd.Context(), args[0], args[2:]); err != nil {
+				if oldPaths, newPaths, cleanup, err = diff.GitTrees(cmd.Context(), args[0], args[1], args[2:]); err != nil {
 					return err
 				}
-				defer cleanOld()
-				if newPaths, cleanNew, err = diff.GitTree(cmd.Context(), args[1], args[2:]); err != nil {
-					return err
-				}
-				defer cleanNew()
+				defer cleanup()
 			}
 			changes, err := diff.Trees(cmd.Context(), oldPaths, newPaths, s)
 			if err != nil {

@@ -51,15 +51,22 @@ func untraced(j *render.Job) {
 }
 
 // renderTree renders every descriptor under paths and keeps a digest per job; invalid
-// descriptors are errors.
+// descriptors are errors. A directory without descriptors has no jobs.
 func renderTree(ctx context.Context, paths []string, s render.Settings) (map[string]rendered, error) {
-	files, err := render.ExpandPaths(paths)
-	if err != nil {
-		return nil, err
+	var files []string
+	for _, p := range paths {
+		f, err := render.ExpandPaths([]string{p})
+		if errors.Is(err, render.ErrNoDescriptors) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f...)
 	}
 	out := make(map[string]rendered, len(files))
 	var errs []error
-	err = render.Batch(ctx, files, s, render.BatchOptions{Render: true, Adjust: untraced}, func(r render.Result) error {
+	err := render.Batch(ctx, files, s, render.BatchOptions{Render: true, Adjust: untraced}, func(r render.Result) error {
 		if r.Err != nil {
 			errs = append(errs, r.Err)
 			return nil
@@ -168,15 +175,49 @@ func Print(w io.Writer, changes []Change, s render.Settings, detail, namesOnly b
 
 // GitTree extracts paths (relative to the working directory, default the whole
 // checkout) as of rev into a new temporary directory with `git archive`, and returns
-// the extracted paths and a cleanup function.
+// the extracted paths and a cleanup function. A path missing at rev is left out (its
+// jobs do not exist there); see GitTrees.
 func GitTree(ctx context.Context, rev string, paths []string) ([]string, func(), error) {
+	out, _, cleanup, err := gitTree(ctx, rev, paths)
+	return out, cleanup, err
+}
+
+// GitTrees extracts paths as of oldRev and newRev (GitTree). A path missing at one
+// revision is an empty tree there, so its jobs are added or removed; a path missing at
+// both is an error.
+func GitTrees(ctx context.Context, oldRev, newRev string, paths []string) (oldPaths, newPaths []string, cleanup func(), err error) {
+	oldPaths, oldMissing, cleanOld, err := gitTree(ctx, oldRev, paths)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	newPaths, newMissing, cleanNew, err := gitTree(ctx, newRev, paths)
+	if err != nil {
+		cleanOld()
+		return nil, nil, nil, err
+	}
+	cleanup = func() { cleanOld(); cleanNew() }
+	var errs []error
+	for i, p := range paths {
+		if oldMissing[i] && newMissing[i] {
+			errs = append(errs, fmt.Errorf("%s exists at neither %s nor %s", p, oldRev, newRev))
+		}
+	}
+	if len(errs) > 0 {
+		cleanup()
+		return nil, nil, nil, errors.Join(errs...)
+	}
+	return oldPaths, newPaths, cleanup, nil
+}
+
+// gitTree is GitTree, also telling which of paths (by index) are missing at rev.
+func gitTree(ctx context.Context, rev string, paths []string) ([]string, map[int]bool, func(), error) {
 	topOut, err := git(ctx, "", "rev-parse", "--show-toplevel")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	prefixOut, err := git(ctx, "", "rev-parse", "--show-prefix")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	top, prefix := strings.TrimSpace(string(topOut)), strings.TrimSpace(string(prefixOut))
 	if len(paths) == 0 {
@@ -187,38 +228,57 @@ func GitTree(ctx context.Context, rev string, paths []string) ([]string, func(),
 		if filepath.IsAbs(p) {
 			r, err := filepath.Rel(top, p)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			p = r
 		} else {
 			p = filepath.Join(prefix, p)
 		}
 		if p == ".." || strings.HasPrefix(p, "../") {
-			return nil, nil, fmt.Errorf("%s is outside the git checkout %s", paths[i], top)
+			return nil, nil, nil, fmt.Errorf("%s is outside the git checkout %s", paths[i], top)
 		}
 		rel[i] = filepath.ToSlash(p)
 	}
 	if _, err := git(ctx, top, "rev-parse", "--verify", "-q", rev+"^{commit}"); err != nil {
-		return nil, nil, fmt.Errorf("--git: %q is not a commit", rev)
+		return nil, nil, nil, fmt.Errorf("--git: %q is not a commit", rev)
 	}
-	archive, err := git(ctx, top, append([]string{"archive", "--format=tar", rev, "--"}, rel...)...)
-	if err != nil {
-		return nil, nil, err
+	missing := map[int]bool{}
+	var present []string
+	for i, r := range rel {
+		// `git archive` fails on a path the revision does not have.
+		out, err := git(ctx, top, "ls-tree", "--name-only", rev, "--", r)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if r != "." && len(bytes.TrimSpace(out)) == 0 {
+			missing[i] = true
+			continue
+		}
+		present = append(present, r)
 	}
 	dir, err := os.MkdirTemp("", "gen-diff-*")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	cleanup := func() { os.RemoveAll(dir) }
-	if err := untar(archive, dir); err != nil {
-		cleanup()
-		return nil, nil, fmt.Errorf("extracting %s: %w", rev, err)
+	if len(present) > 0 {
+		archive, err := git(ctx, top, append([]string{"archive", "--format=tar", rev, "--"}, present...)...)
+		if err != nil {
+			cleanup()
+			return nil, nil, nil, err
+		}
+		if err := untar(archive, dir); err != nil {
+			cleanup()
+			return nil, nil, nil, fmt.Errorf("extracting %s: %w", rev, err)
+		}
 	}
-	out := make([]string, len(rel))
+	out := make([]string, 0, len(present))
 	for i, r := range rel {
-		out[i] = filepath.Join(dir, filepath.FromSlash(r))
+		if !missing[i] {
+			out = append(out, filepath.Join(dir, filepath.FromSlash(r)))
+		}
 	}
-	return out, cleanup, nil
+	return out, missing, cleanup, nil
 }
 
 func git(ctx context.Context, dir string, args ...string) ([]byte, error) {

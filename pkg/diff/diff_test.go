@@ -126,3 +126,47 @@ func TestGitTree(t *testing.T) {
 	_, _, err = diff.GitTree(context.Background(), "no-such-rev", nil)
 	require.ErrorContains(t, err, "is not a commit")
 }
+
+// A path missing at one revision is an empty tree there: its jobs are added or removed.
+func TestGitTreesPathMissingAtOneRevision(t *testing.T) {
+	repo := t.TempDir()
+	run := func(args ...string) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = repo
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, string(out))
+	}
+	run("init", "-q")
+	name0, ns0, y0 := synth.Flink(0)
+	name1, ns1, y1 := synth.Flink(1)
+	name2, ns2, y2 := synth.Flink(2)
+	write(t, filepath.Join(repo, "old"), ns0, name0, y0) // old/<ns>/<name>.yaml, removed in v2
+	write(t, filepath.Join(repo, "kept"), ns2, name2, y2)
+	run("add", ".")
+	run("commit", "-qm", "v1")
+	require.NoError(t, os.RemoveAll(filepath.Join(repo, "old")))
+	write(t, filepath.Join(repo, "new"), ns1, name1, y1) // added in v2
+	require.NoError(t, os.WriteFile(filepath.Join(repo, "kept", "README"), []byte("jobs moved\n"), 0o644))
+	require.NoError(t, os.Remove(filepath.Join(repo, "kept", ns2, name2+".yaml")))
+	run("add", "-A")
+	run("commit", "-qm", "v2")
+	t.Chdir(repo)
+
+	oldPaths, newPaths, cleanup, err := diff.GitTrees(context.Background(), "HEAD~1", "HEAD", []string{"old", "new/" + ns1 + "/" + name1 + ".yaml", "kept"})
+	require.NoError(t, err)
+	defer cleanup()
+	require.Len(t, oldPaths, 2)
+	require.Len(t, newPaths, 2)
+	changes, err := diff.Trees(context.Background(), oldPaths, newPaths, settings)
+	require.NoError(t, err)
+	var got []string
+	for _, c := range changes {
+		got = append(got, string(c.Status)+" "+c.Job)
+	}
+	require.ElementsMatch(t, []string{"removed " + ns0 + "/" + name0, "added " + ns1 + "/" + name1, "removed " + ns2 + "/" + name2}, got,
+		"a directory without descriptors at one revision has no jobs there")
+
+	_, _, _, err = diff.GitTrees(context.Background(), "HEAD~1", "HEAD", []string{"old", "nowhere"})
+	require.ErrorContains(t, err, "nowhere exists at neither HEAD~1 nor HEAD")
+}

@@ -108,6 +108,9 @@ func (j *Job) Render(s Settings) ([]Manifest, error) {
 	return ms, nil
 }
 
+// ErrNoDescriptors is the error of ExpandPaths for a directory without descriptors.
+var ErrNoDescriptors = errors.New("no *.yaml or *.yml descriptors in this directory")
+
 // ExpandPaths turns files and directories into the sorted list of descriptor files:
 // a directory contributes every *.yaml and *.yml below it.
 func ExpandPaths(paths []string) ([]string, error) {
@@ -135,7 +138,7 @@ func ExpandPaths(paths []string) ([]string, error) {
 			return nil, err
 		}
 		if len(found) == 0 {
-			return nil, fmt.Errorf("%s: no *.yaml or *.yml descriptors in this directory", p)
+			return nil, fmt.Errorf("%s: %w", p, ErrNoDescriptors)
 		}
 		sort.Strings(found)
 		files = append(files, found...)

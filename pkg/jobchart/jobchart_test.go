@@ -210,3 +210,51 @@ func TestVersionAndAppVersion(t *testing.T) {
 	require.Equal(t, "3.0.0", c.Version())
 	require.Equal(t, "build-7", c.Metadata.AppVersion)
 }
+
+// Write replaces each chart directory as a whole, is all or nothing, and refuses
+// symbolic links inside DIR.
+func TestWriteIsSafe(t *testing.T) {
+	job := prepare(t, "../../examples/clickstream-enricher.yaml")
+	c, err := jobchart.Build(job, jobchart.Options{Version: "1.0.0"})
+	require.NoError(t, err)
+	dir := t.TempDir()
+	stale := filepath.Join(dir, c.Name(), "templates", "stale.yaml")
+	require.NoError(t, os.MkdirAll(filepath.Dir(stale), 0o755))
+	require.NoError(t, os.WriteFile(stale, []byte("old\n"), 0o644))
+	var log bytes.Buffer
+	require.NoError(t, jobchart.Write(context.Background(), []*jobchart.Chart{c}, jobchart.WriteOptions{OutDir: dir}, &log))
+	require.Equal(t, filepath.Join(dir, c.Name())+"\n", log.String())
+	require.NoFileExists(t, stale, "the chart directory is replaced as a whole")
+	require.FileExists(t, filepath.Join(dir, c.Name(), "Chart.yaml"))
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "no temporary or old directory left")
+
+	// A planted link: an error naming it, nothing written, nothing outside touched.
+	outside := t.TempDir()
+	linked := t.TempDir()
+	require.NoError(t, os.Symlink(outside, filepath.Join(linked, c.Name())))
+	err = jobchart.Write(context.Background(), []*jobchart.Chart{c}, jobchart.WriteOptions{OutDir: linked}, io.Discard)
+	require.ErrorContains(t, err, filepath.Join(linked, c.Name())+": is a symbolic link")
+	entries, err = os.ReadDir(outside)
+	require.NoError(t, err)
+	require.Empty(t, entries)
+
+	// Packages: the index covers what DIR already holds; a link leading out of DIR is refused.
+	pkgDir := t.TempDir()
+	require.NoError(t, jobchart.Write(context.Background(), []*jobchart.Chart{c}, jobchart.WriteOptions{OutDir: pkgDir, Package: true}, io.Discard))
+	c2, err := jobchart.Build(job, jobchart.Options{Version: "1.1.0"})
+	require.NoError(t, err)
+	require.NoError(t, jobchart.Write(context.Background(), []*jobchart.Chart{c2}, jobchart.WriteOptions{OutDir: pkgDir, Package: true}, io.Discard))
+	idx, err := repo.LoadIndexFile(filepath.Join(pkgDir, "index.yaml"))
+	require.NoError(t, err)
+	require.Len(t, idx.Entries[c.Name()], 2)
+	index, err := os.ReadFile(filepath.Join(pkgDir, "index.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.Symlink(filepath.Join(outside, "x.tgz"), filepath.Join(pkgDir, "evil.tgz")))
+	err = jobchart.Write(context.Background(), []*jobchart.Chart{c2}, jobchart.WriteOptions{OutDir: pkgDir, Package: true}, io.Discard)
+	require.ErrorContains(t, err, filepath.Join(pkgDir, "evil.tgz"))
+	again, err := os.ReadFile(filepath.Join(pkgDir, "index.yaml"))
+	require.NoError(t, err)
+	require.Equal(t, string(index), string(again))
+}

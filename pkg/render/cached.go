@@ -10,7 +10,6 @@ import (
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/engine"
-	"helm.sh/helm/v3/pkg/releaseutil"
 )
 
 // loadedChart is an embedded chart loaded once for a batch, with its values schema
@@ -98,16 +97,9 @@ func (j *Job) renderShared(s Settings) ([]Manifest, error) {
 			delete(files, name)
 		}
 	}
-	hooks, manifests, err := releaseutil.SortManifests(files, nil, releaseutil.InstallOrder)
+	manifests, hooks, err := installOrder(files)
 	if err != nil {
 		return j.Render(s)
 	}
-	out := make([]Manifest, 0, len(manifests)+len(hooks))
-	for _, m := range manifests {
-		out = append(out, Manifest{Source: m.Name, Kind: m.Head.Kind, Name: m.Head.Metadata.Name, Content: m.Content})
-	}
-	for _, h := range hooks {
-		out = append(out, Manifest{Source: h.Path, Kind: h.Kind, Name: h.Name, Content: h.Manifest, Hook: true})
-	}
-	return out, nil
+	return append(manifests, hooks...), nil
 }

@@ -9,7 +9,6 @@ import (
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/engine"
-	"helm.sh/helm/v3/pkg/releaseutil"
 )
 
 // DefaultKubeVersion is the Kubernetes version templates see unless told otherwise.
@@ -99,20 +98,14 @@ func render(ch *chart.Chart, vals chartutil.Values, opts Options) ([]Manifest, e
 			delete(files, name)
 		}
 	}
-	hooks, manifests, err := releaseutil.SortManifests(files, nil, releaseutil.InstallOrder)
+	manifests, hooks, err := installOrder(files)
 	if err != nil {
 		return nil, fmt.Errorf("sorting manifests: %w", err)
 	}
-	out := make([]Manifest, 0, len(manifests)+len(hooks))
-	for _, m := range manifests {
-		out = append(out, Manifest{Source: m.Name, Kind: m.Head.Kind, Name: m.Head.Metadata.Name, Content: m.Content})
+	if opts.NoHooks {
+		return manifests, nil
 	}
-	if !opts.NoHooks {
-		for _, h := range hooks {
-			out = append(out, Manifest{Source: h.Path, Kind: h.Kind, Name: h.Name, Content: h.Manifest, Hook: true})
-		}
-	}
-	return out, nil
+	return append(manifests, hooks...), nil
 }
 
 func capabilities(kubeVersion string) (*chartutil.Capabilities, error) {

@@ -4,10 +4,12 @@ go 1.26.0
 
 require (
 	github.com/distribution/distribution/v3 v3.1.1
+	github.com/go-jose/go-jose/v4 v4.1.4
 	github.com/jobcharts/jobcharts v0.0.0
 	github.com/stretchr/testify v1.12.1
 	golang.org/x/crypto v0.55.0
 	helm.sh/helm/v3 v3.22.0
+	oras.land/oras-go/v2 v2.6.2
 )
 
 require (
@@ -153,7 +155,6 @@ require (
 	k8s.io/kube-openapi v0.0.0-20260721132016-d427ff9ee9ad // indirect
 	k8s.io/kubectl v0.37.0 // indirect
 	k8s.io/utils v0.0.0-20260626114624-be93311217bd // indirect
-	oras.land/oras-go/v2 v2.6.2 // indirect
 	sigs.k8s.io/json v0.0.0-20250730193827-2d320260d730 // indirect
 	sigs.k8s.io/kustomize/api v0.21.1 // indirect
 	sigs.k8s.io/kustomize/kyaml v0.21.1 // indirect

@@ -5,7 +5,7 @@ BIN := bin
 TOOLS := $(CURDIR)/.tools
 export PATH := $(TOOLS)/bin:$(PATH)
 
-.PHONY: all build demo test unit golden e2e tools bench bench-report vet
+.PHONY: all build demo test unit golden e2e tools bench bench-report vet score
 
 all: build
 
@@ -17,18 +17,24 @@ demo: build
 	$(BIN)/gen render examples/clickstream-enricher.yaml examples/nightly-etl.yaml
 
 # test runs everything CI runs: vet, unit and golden tests, a short fuzz run, then the real control plane.
-test: vet unit fuzz e2e
+test: vet unit score fuzz e2e
 
 vet:
 	$(GO) vet ./...
 	$(GO) vet -tags e2e ./tests/e2e/...
 	cd tests/oci && $(GO) vet ./...
+	cd tests/kubescore && $(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 
 unit:
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -race ./pkg/render/... ./pkg/diff/... ./cmd/gen/...
 	cd tests/oci && $(GO) test -count=1 ./...
+
+# score runs kube-score in-process (its own module, tests/kubescore) on every golden case,
+# the charts' defaults and the examples rendered by bin/gen; docs/security.md lists what it accepts.
+score: build
+	cd tests/kubescore && GEN=$(CURDIR)/$(BIN)/gen $(GO) test -count=1 ./...
 
 # fuzz runs each Go fuzz target for FUZZTIME, one `go test -fuzz` per target (it takes one
 # target per run). The corpus grows in $(go env GOCACHE)/fuzz; a failing input is written

@@ -220,14 +220,20 @@ hashing the JSON of all values is the costliest thing a name needs.
 {{- if and (kindIs "float64" .) (eq . (floor .)) -}}{{- int64 . -}}{{- else -}}{{- . -}}{{- end -}}
 {{- end -}}
 
-{{- /* flink-job.resources renders requests equal to limits. */ -}}
+{{- /* flink-job.resources renders requests equal to limits (ephemeral storage only when given). */ -}}
 {{- define "flink-job.resources" -}}
 requests:
   cpu: {{ .cpu | quote }}
   memory: {{ .memory | quote }}
+  {{- with get . "ephemeralStorage" }}
+  ephemeral-storage: {{ . | quote }}
+  {{- end }}
 limits:
   cpu: {{ .cpu | quote }}
   memory: {{ .memory | quote }}
+  {{- with get . "ephemeralStorage" }}
+  ephemeral-storage: {{ . | quote }}
+  {{- end }}
 {{- end -}}
 
 {{- /* flink-job.podSecurityContext passes Pod Security "restricted" (uid/gid 9999 is the flink user of the official image). */ -}}

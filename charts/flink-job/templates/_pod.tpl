@@ -119,7 +119,8 @@ entrypoint edits (and a JAR from outside usrlib into usrlib, see flink-job.jarTo
 
 {{- /*
 flink-job.userContainers renders podTemplate sidecars or initContainers; one without a
-securityContext gets the restricted minimum (the pod already sets runAsNonRoot and seccomp).
+securityContext gets the restricted minimum and a read-only root filesystem (the pod already
+sets runAsNonRoot and seccomp).
 Sidecars are native sidecars (init containers with restartPolicy Always): they start
 before Flink and never keep a finished batch JobManager's pod running.
 Call with (dict "containers" LIST "sidecar" BOOL).
@@ -131,7 +132,7 @@ Call with (dict "containers" LIST "sidecar" BOOL).
 {{- $c := deepCopy . -}}
 {{- if $sidecar -}}{{- $_ := set $c "restartPolicy" "Always" -}}{{- end -}}
 {{- if not (hasKey $c "securityContext") -}}
-{{- $_ := set $c "securityContext" (dict "allowPrivilegeEscalation" false "capabilities" (dict "drop" (list "ALL"))) -}}
+{{- $_ := set $c "securityContext" (dict "allowPrivilegeEscalation" false "capabilities" (dict "drop" (list "ALL")) "readOnlyRootFilesystem" true) -}}
 {{- end -}}
 {{- $out = append $out $c -}}
 {{- end -}}

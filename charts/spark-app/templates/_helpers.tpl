@@ -186,7 +186,7 @@ capabilities:
 spark-app.userContainers renders a role's initContainers followed by its sidecars, which
 are native sidecars (init containers with restartPolicy Always) so they never keep a
 finished driver or executor pod running. One without a securityContext gets the
-restricted minimum. Call with a podTemplate role (driver or executor).
+restricted minimum and a read-only root filesystem. Call with a podTemplate role (driver or executor).
 */ -}}
 {{- define "spark-app.userContainers" -}}
 {{- $out := list -}}
@@ -197,7 +197,7 @@ restricted minimum. Call with a podTemplate role (driver or executor).
 {{- range $all -}}
 {{- $c := . -}}
 {{- if not (hasKey $c "securityContext") -}}
-{{- $_ := set $c "securityContext" (dict "allowPrivilegeEscalation" false "capabilities" (dict "drop" (list "ALL"))) -}}
+{{- $_ := set $c "securityContext" (dict "allowPrivilegeEscalation" false "capabilities" (dict "drop" (list "ALL")) "readOnlyRootFilesystem" true) -}}
 {{- end -}}
 {{- $out = append $out $c -}}
 {{- end -}}

@@ -36,7 +36,7 @@ from (annotation jobcharts.io/base-chart), so selectors stay the same whichever 
 {{- /* flink-job.selectorLabels are the stable labels selectors use. Call with (dict "ctx" $ "component" "jobmanager"). */ -}}
 {{- define "flink-job.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "flink-job.name" .ctx }}
-app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name | toYaml }}
 {{- with get . "component" }}
 app.kubernetes.io/component: {{ . }}
 {{- end }}
@@ -138,7 +138,7 @@ flink-job.metadata renders name, labels and annotations of an object.
 Call with (dict "ctx" $ "name" "..." "component" "...").
 */ -}}
 {{- define "flink-job.metadata" -}}
-name: {{ .name }}
+name: {{ .name | toYaml }}
 labels:
   {{- include "flink-job.labels" . | nindent 2 }}
 {{- with include "flink-job.annotations" .ctx }}

@@ -13,7 +13,7 @@ for the parts every Flink pod shares, JobManager and TaskManager alike. Call wit
 {{- /* flink-job.podSpecExtras renders the pod-level settings shared by every Flink pod. */ -}}
 {{- define "flink-job.podSpecExtras" -}}
 {{- $pt := .Values.podTemplate -}}
-serviceAccountName: {{ include "flink-job.serviceAccountName" . }}
+serviceAccountName: {{ include "flink-job.serviceAccountName" . | toYaml }}
 {{- /* only Kubernetes HA talks to the API server */}}
 automountServiceAccountToken: {{ eq .Values.highAvailability.type "kubernetes" }}
 securityContext:
@@ -21,7 +21,7 @@ securityContext:
 {{- with .Values.imagePullSecrets }}
 imagePullSecrets:
   {{- range . }}
-  - name: {{ . }}
+  - name: {{ . | toYaml }}
   {{- end }}
 {{- end }}
 {{- with $pt.nodeSelector }}
@@ -37,10 +37,10 @@ affinity:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- with $pt.priorityClassName }}
-priorityClassName: {{ . }}
+priorityClassName: {{ . | toYaml }}
 {{- end }}
 {{- with $pt.schedulerName }}
-schedulerName: {{ . }}
+schedulerName: {{ . | toYaml }}
 {{- end }}
 {{- end -}}
 

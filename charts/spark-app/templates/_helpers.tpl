@@ -58,7 +58,7 @@ from (annotation jobcharts.io/base-chart), so selectors stay the same whichever 
 {{- /* spark-app.selectorLabels: call with (dict "ctx" $ "component" "driver"). */ -}}
 {{- define "spark-app.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "spark-app.name" .ctx }}
-app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name | toYaml }}
 {{- with get . "component" }}
 app.kubernetes.io/component: {{ . }}
 {{- end }}
@@ -123,7 +123,7 @@ the placeholder, so the result is exactly what toYaml prints for labels with tha
 
 {{- /* spark-app.metadata: call with (dict "ctx" $ "name" "..." "component" "..."). */ -}}
 {{- define "spark-app.metadata" -}}
-name: {{ .name }}
+name: {{ .name | toYaml }}
 labels:
   {{- include "spark-app.labels" . | nindent 2 }}
 {{- with include "spark-app.annotations" .ctx }}

@@ -19,12 +19,12 @@ affinity:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- with $pt.priorityClassName }}
-priorityClassName: {{ . }}
+priorityClassName: {{ . | toYaml }}
 {{- end }}
 {{- with .ctx.Values.imagePullSecrets }}
 imagePullSecrets:
   {{- range . }}
-  - name: {{ . }}
+  - name: {{ . | toYaml }}
   {{- end }}
 {{- end }}
 {{- end -}}
@@ -80,7 +80,7 @@ kind: Pod
 metadata:
   {{- include "spark-app.podMeta" (dict "ctx" . "role" "executor") | nindent 2 }}
 spec:
-  serviceAccountName: {{ include "spark-app.serviceAccountName" . }}
+  serviceAccountName: {{ include "spark-app.serviceAccountName" . | toYaml }}
   # executors never talk to the API server
   automountServiceAccountToken: false
   securityContext:
@@ -125,7 +125,7 @@ spec:
 - --deploy-mode
 - client
 - --name
-- {{ include "spark-app.fullname" . }}
+- {{ include "spark-app.fullname" . | toYaml }}
 - --properties-file
 - {{ include "spark-app.confDir" . }}/spark-defaults.conf
 # executors get an ownerReference to this pod and go with it

@@ -23,6 +23,7 @@ func TestChartDefaults(t *testing.T) {
 			assertGolden(t, filepath.Join("chart-defaults", chart+".golden.yaml"), render.Stream(ms))
 			rendertest.DecodeStrict(t, ms)
 			rendertest.CheckPodSecurity(t, ms)
+			rendertest.CheckContainers(t, ms)
 		})
 	}
 }

@@ -58,6 +58,7 @@ func TestGolden(t *testing.T) {
 			assertGolden(t, filepath.Join(dir, "manifests.golden.yaml"), out)
 			rendertest.DecodeStrict(t, ms)
 			rendertest.CheckPodSecurity(t, ms)
+			rendertest.CheckContainers(t, ms)
 		})
 	}
 }

@@ -6,11 +6,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/distribution/reference"
 	"github.com/pmezard/go-difflib/difflib"
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/client-go/kubernetes/scheme"
@@ -160,4 +162,157 @@ func Diff(want, got string) string {
 		return err.Error()
 	}
 	return strings.TrimSpace(d)
+}
+
+// probeRule is what a chart container must and must not have.
+type probeRule struct {
+	startup, liveness, readiness bool
+	why                          string
+}
+
+// probeRules, by container name, for the containers the charts render themselves. A
+// container missing here (the descriptor's sidecars and init containers) has no rule;
+// copy-config, the helm test pods and the Spark executors serve nothing and have no probes.
+var probeRules = map[string]probeRule{
+	"jobmanager": {startup: true, liveness: true, readiness: true,
+		why: "job-aware probes: started once the job is known, alive unless it is SUSPENDED or the REST API is gone, ready only while RUNNING"},
+	"taskmanager": {liveness: true, readiness: true,
+		why: "alive while its RPC port accepts, ready once its data port is bound"},
+	"zetcd": {readiness: true,
+		why: "the Service must skip a zetcd that does not accept; it exits when it fails, so no liveness probe"},
+	"driver": {readiness: true,
+		why: "the UI Service must skip a driver whose SparkContext is not up; a liveness kill would fail the application"},
+	"copy-config": {why: "an init container"},
+	"job-running": {why: "a helm test pod"},
+	"driver-ui":   {why: "a helm test pod"},
+	"executor":    {why: "Spark manages executors, and nothing routes to them"},
+}
+
+// CheckContainers asserts, for every container of every pod template:
+//   - resources: cpu and memory requests and limits, requests equal to limits for the
+//     charts' own containers (the Spark executor's come from spark.executor.* at run time);
+//   - probes: exactly the probes of probeRules for the charts' containers, liveness and
+//     readiness never identical, and a readiness probe on every container a Service targets;
+//   - image: pinned by a tag other than latest, or by digest (the executor's image is
+//     spark.kubernetes.container.image, the application's own).
+func CheckContainers(t testing.TB, ms []render.Manifest) {
+	t.Helper()
+	targeted := serviceSelectors(t, ms)
+	for name, tpl := range PodTemplates(t, ms) {
+		executor := strings.HasPrefix(name, "ExecutorTemplate/")
+		all := append(append([]corev1.Container{}, tpl.Spec.InitContainers...), tpl.Spec.Containers...)
+		for _, c := range all {
+			where := fmt.Sprintf("%s: container %s", name, c.Name)
+			rule, ours := probeRules[c.Name]
+			if executor && c.Name == "executor" {
+				if c.Image != "" || len(c.Resources.Requests)+len(c.Resources.Limits) > 0 {
+					t.Errorf("%s: Spark sets the executor's image and resources; the template must not", where)
+				}
+			} else {
+				checkResources(t, where, c, ours)
+				checkImage(t, where, c.Image)
+			}
+			if ours {
+				checkProbe(t, where, "startupProbe", c.StartupProbe, rule.startup, rule.why)
+				checkProbe(t, where, "livenessProbe", c.LivenessProbe, rule.liveness, rule.why)
+				checkProbe(t, where, "readinessProbe", c.ReadinessProbe, rule.readiness, rule.why)
+			}
+			if c.LivenessProbe != nil && c.ReadinessProbe != nil && sameHandler(c.LivenessProbe.ProbeHandler, c.ReadinessProbe.ProbeHandler) {
+				t.Errorf("%s: liveness and readiness probes are identical: a slow container would be restarted, not just taken out of its Service", where)
+			}
+		}
+		if targeted(tpl) {
+			ready := false
+			for _, c := range tpl.Spec.Containers {
+				ready = ready || c.ReadinessProbe != nil
+			}
+			if !ready {
+				t.Errorf("%s: a Service routes to these pods, but no container has a readiness probe", name)
+			}
+		}
+	}
+}
+
+func checkResources(t testing.TB, where string, c corev1.Container, ours bool) {
+	t.Helper()
+	r := c.Resources
+	for _, q := range []struct {
+		what string
+		zero bool
+	}{
+		{"cpu request", r.Requests.Cpu().IsZero()}, {"memory request", r.Requests.Memory().IsZero()},
+		{"cpu limit", r.Limits.Cpu().IsZero()}, {"memory limit", r.Limits.Memory().IsZero()},
+	} {
+		if q.zero {
+			t.Errorf("%s has no %s", where, q.what)
+		}
+	}
+	if ours {
+		for _, res := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory, corev1.ResourceEphemeralStorage} {
+			req, lim := r.Requests[res], r.Limits[res]
+			if req.Cmp(lim) != 0 {
+				t.Errorf("%s: %s request %s differs from its limit %s", where, res, req.String(), lim.String())
+			}
+		}
+	}
+}
+
+func checkProbe(t testing.TB, where, kind string, p *corev1.Probe, want bool, why string) {
+	t.Helper()
+	switch {
+	case want && p == nil:
+		t.Errorf("%s has no %s (%s)", where, kind, why)
+	case !want && p != nil:
+		t.Errorf("%s must not have a %s (%s)", where, kind, why)
+	}
+}
+
+func sameHandler(a, b corev1.ProbeHandler) bool {
+	ja, _ := yaml.Marshal(a)
+	jb, _ := yaml.Marshal(b)
+	return string(ja) == string(jb)
+}
+
+// checkImage refuses an image that floats: no tag (Docker reads :latest) or the tag
+// latest, unless a digest pins it.
+func checkImage(t testing.TB, where, image string) {
+	t.Helper()
+	ref, err := reference.ParseNormalizedNamed(image)
+	if err != nil {
+		t.Errorf("%s: image %q: %v", where, image, err)
+		return
+	}
+	if _, digested := ref.(reference.Digested); digested {
+		return
+	}
+	tagged, ok := ref.(reference.Tagged)
+	switch {
+	case !ok:
+		t.Errorf("%s: image %q has neither tag nor digest", where, image)
+	case tagged.Tag() == "latest":
+		t.Errorf("%s: image %q floats with the tag latest; pin a version or a digest", where, image)
+	}
+}
+
+// serviceSelectors returns a function telling whether a rendered Service selects a pod template.
+func serviceSelectors(t testing.TB, ms []render.Manifest) func(*corev1.PodTemplateSpec) bool {
+	t.Helper()
+	var selectors []labels.Selector
+	for _, m := range ms {
+		obj, err := Decode(m)
+		if err != nil {
+			t.Fatalf("decoding: %v", err)
+		}
+		if svc, ok := obj.(*corev1.Service); ok && len(svc.Spec.Selector) > 0 {
+			selectors = append(selectors, labels.SelectorFromSet(svc.Spec.Selector))
+		}
+	}
+	return func(tpl *corev1.PodTemplateSpec) bool {
+		for _, s := range selectors {
+			if s.Matches(labels.Set(tpl.Labels)) {
+				return true
+			}
+		}
+		return false
+	}
 }

@@ -277,13 +277,15 @@ func (v *validator) image(path, image, digestReason string) {
 		v.errorf(path, "%q is not a valid image reference (%v); write registry/repository:tag or registry/repository@sha256:<digest>", image, err)
 		return
 	}
-	_, tagged := ref.(reference.Tagged)
+	tag, tagged := ref.(reference.Tagged)
 	_, digested := ref.(reference.Digested)
 	switch {
 	case digestReason != "" && !digested:
 		v.errorf(path, "%q is not pinned by digest, which is required because %s; append @sha256:<digest>", image, digestReason)
 	case !tagged && !digested:
 		v.errorf(path, "%q has neither tag nor digest and would float with :latest; pin a tag or a digest", image)
+	case tagged && !digested && tag.Tag() == "latest":
+		v.errorf(path, "%q floats: the tag latest moves to every new push, so what runs is not what was reviewed; pin a version tag or a digest", image)
 	}
 }
 

@@ -95,6 +95,11 @@ func TestValidate(t *testing.T) {
 			want: `t.yaml:7:10: spec.image: "registry.example.com/clicks" has neither tag nor digest and would float with :latest; pin a tag or a digest`,
 		},
 		{
+			name: "image tagged latest",
+			yaml: with("clicks:1.0.0", "clicks:latest"),
+			want: `t.yaml:7:10: spec.image: "registry.example.com/clicks:latest" floats: the tag latest moves to every new push, so what runs is not what was reviewed; pin a version tag or a digest`,
+		},
+		{
 			name: "image not a reference",
 			yaml: with("registry.example.com/clicks:1.0.0", "registry.example.com/Clicks:1.0.0"),
 			want: `t.yaml:7:10: spec.image: "registry.example.com/Clicks:1.0.0" is not a valid image reference`,

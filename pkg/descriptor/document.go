@@ -286,10 +286,15 @@ func mappingValue(m *yaml.Node, key string) *yaml.Node {
 func checkLimits(root *yaml.Node) (*yaml.Node, string) {
 	count := 0
 	expanding := map[*yaml.Node]bool{}
+	var outermostAlias *yaml.Node // the alias being expanded, if any, outermost first
 	var walk func(n *yaml.Node, depth int) (*yaml.Node, string)
 	walk = func(n *yaml.Node, depth int) (*yaml.Node, string) {
 		count++
 		if count > MaxNodes {
+			if outermostAlias != nil {
+				// Point at the alias that multiplies, not into what it names.
+				return outermostAlias, fmt.Sprintf("more than %d YAML nodes once aliases are expanded, reached while expanding *%s; a descriptor is small (nested aliases that multiply are refused)", MaxNodes, outermostAlias.Value)
+			}
 			return n, fmt.Sprintf("more than %d YAML nodes once aliases are expanded; a descriptor is small (nested aliases that multiply are refused)", MaxNodes)
 		}
 		if depth > MaxDepth {
@@ -301,6 +306,10 @@ func checkLimits(root *yaml.Node) (*yaml.Node, string) {
 			}
 			expanding[n.Alias] = true
 			defer delete(expanding, n.Alias)
+			if outermostAlias == nil {
+				outermostAlias = n
+				defer func() { outermostAlias = nil }()
+			}
 			return walk(n.Alias, depth)
 		}
 		for _, c := range n.Content {

@@ -36,13 +36,12 @@ unit:
 score: build
 	cd tests/kubescore && GEN=$(CURDIR)/$(BIN)/gen $(GO) test -count=1 ./...
 
-# fuzz runs each Go fuzz target for FUZZTIME, one `go test -fuzz` per target (it takes one
-# target per run). The corpus grows in $(go env GOCACHE)/fuzz; a failing input is written
-# to the package's testdata/fuzz/<Target>/, where `go test` then runs it as a unit test.
+# fuzz runs each Go fuzz target for FUZZTIME (hack/fuzz.sh: one `go test -fuzz` per target).
+# The corpus grows in $(go env GOCACHE)/fuzz; a failing input is written to the package's
+# testdata/fuzz/<Target>/, where `go test` then runs it as a unit test.
 FUZZTIME ?= 20s
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s -parallel 2 ./pkg/descriptor
-	$(GO) test -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s -parallel 2 ./pkg/render
+	GO=$(GO) FUZZTIME=$(FUZZTIME) hack/fuzz.sh
 
 golden:
 	$(GO) test -count=1 ./tests/golden -update

@@ -280,6 +280,8 @@ func (c *Cluster) AddNode(ctx context.Context, name string, labels map[string]st
 		corev1.ResourceCPU:    resource.MustParse("64"),
 		corev1.ResourceMemory: resource.MustParse("512Gi"),
 		corev1.ResourcePods:   resource.MustParse("250"),
+		// a real kubelet reports its node's local storage; pods requesting some must schedule
+		corev1.ResourceEphemeralStorage: resource.MustParse("1Ti"),
 	}
 	node := &corev1.Node{
 		ObjectMeta: metav1.ObjectMeta{

@@ -5,7 +5,7 @@ BIN := bin
 TOOLS := $(CURDIR)/.tools
 export PATH := $(TOOLS)/bin:$(PATH)
 
-.PHONY: all build demo test unit golden e2e tools bench bench-report vet score
+.PHONY: all build demo test unit golden e2e tools bench bench-report vet score fuzz
 
 all: build
 

@@ -78,6 +78,7 @@ func (v *validator) sparkApp(a *SparkApp) {
 			return fmt.Sprintf("the driver pod is named %s-<7 hex>-<5 random>, and Spark uses the driver pod's name as the executor pod name prefix, which may have at most 47 characters", name)
 		},
 	})
+	v.appArmorAnnotations("metadata.annotations", a.Metadata.Annotations)
 	v.sparkVersion(s.SparkVersion)
 	v.sparkImages(s)
 	v.sparkAppSection(s.App)
@@ -325,6 +326,10 @@ func (v *validator) sparkConf(conf map[string]Scalar) {
 			v.errorf(path, "%q does not start with \"spark.\", and spark-submit ignores such properties; Hadoop properties go in spec.hadoopConf", key)
 			continue
 		}
+		if t := executorVolumeType(key); t != "" && !slices.Contains(RestrictedVolumeTypes, t) {
+			v.forbidden(path, t == "hostPath", t+" volumes in the executor pods Spark creates", "use spec.podTemplate.executor.volumes with a persistentVolumeClaim, csi or emptyDir volume")
+			continue
+		}
 		if v.credentialValue(path, string(conf[key])) {
 			continue
 		}
@@ -447,4 +452,14 @@ func (v *validator) sparkPodTemplates(pts *SparkPodTemplates) {
 		reservedMountPaths: sparkExecutorMountPaths,
 		schedulerName:      schedulerName,
 	})
+}
+
+// executorVolumeType is the volume type of a spark.kubernetes.executor.volumes.<type>.<name>.* key, or "".
+func executorVolumeType(key string) string {
+	rest, ok := strings.CutPrefix(key, "spark.kubernetes.executor.volumes.")
+	if !ok {
+		return ""
+	}
+	t, _, _ := strings.Cut(rest, ".")
+	return t
 }

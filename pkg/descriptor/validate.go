@@ -125,6 +125,7 @@ func (v *validator) flinkJob(f *FlinkJob) {
 			return fmt.Sprintf("the longest derived object name, %s-taskmanager, must stay within Kubernetes' 63 (derived names: -jobmanager, -taskmanager, -config, -zetcd)", name)
 		},
 	})
+	v.appArmorAnnotations("metadata.annotations", f.Metadata.Annotations)
 	v.flinkVersion(s.FlinkVersion)
 	v.images(s)
 	v.job(s)
@@ -783,6 +784,8 @@ func (v *validator) podTemplate(base string, pt *PodTemplate, rules podTemplateR
 	v.labels(base+".nodeSelector", pt.NodeSelector)
 	v.labels(base+".labels", pt.Labels)
 	v.annotations(base+".annotations", pt.Annotations)
+	v.appArmorAnnotations(base+".annotations", pt.Annotations)
+	v.podSecurity(base, pt)
 }
 
 func (v *validator) serviceAccount(sa *ServiceAccount) {

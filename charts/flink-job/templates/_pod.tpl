@@ -118,9 +118,9 @@ entrypoint edits (and a JAR from outside usrlib into usrlib, see flink-job.jarTo
 {{- end -}}
 
 {{- /*
-flink-job.userContainers renders podTemplate sidecars or initContainers; one without a
-securityContext gets the restricted minimum and a read-only root filesystem (the pod already
-sets runAsNonRoot and seccomp).
+flink-job.userContainers renders podTemplate sidecars or initContainers; their
+securityContext is merged over the restricted minimum and a read-only root filesystem (the
+pod already sets runAsNonRoot and seccomp).
 Sidecars are native sidecars (init containers with restartPolicy Always): they start
 before Flink and never keep a finished batch JobManager's pod running.
 Call with (dict "containers" LIST "sidecar" BOOL).
@@ -131,9 +131,7 @@ Call with (dict "containers" LIST "sidecar" BOOL).
 {{- range .containers -}}
 {{- $c := deepCopy . -}}
 {{- if $sidecar -}}{{- $_ := set $c "restartPolicy" "Always" -}}{{- end -}}
-{{- if not (hasKey $c "securityContext") -}}
-{{- $_ := set $c "securityContext" (dict "allowPrivilegeEscalation" false "capabilities" (dict "drop" (list "ALL")) "readOnlyRootFilesystem" true) -}}
-{{- end -}}
+{{- include "flink-job.userSecurityContext" $c -}}
 {{- $out = append $out $c -}}
 {{- end -}}
 {{- toYaml $out -}}
@@ -300,4 +298,23 @@ spec:
   volumes:
     {{- include "flink-job.once" (list . "flink-job.volumes") | nindent 4 }}
 {{- end -}}
+{{- end -}}
+
+{{- /*
+flink-job.userSecurityContext is a user container's securityContext merged over the chart's
+default: a field it leaves out (or null) gets allowPrivilegeEscalation false,
+capabilities.drop [ALL] and readOnlyRootFilesystem true, the restricted minimum plus a
+read-only root filesystem. What it sets stays (validation refuses what Pod Security
+"restricted" forbids). Call with the container (a copy, changed in place); prints nothing.
+*/ -}}
+{{- define "flink-job.userSecurityContext" -}}
+{{- $sc := dict -}}
+{{- if kindIs "map" (get . "securityContext") -}}{{- $sc = get . "securityContext" -}}{{- end -}}
+{{- if not (kindIs "bool" (get $sc "allowPrivilegeEscalation")) -}}{{- $_ := set $sc "allowPrivilegeEscalation" false -}}{{- end -}}
+{{- $caps := dict -}}
+{{- if kindIs "map" (get $sc "capabilities") -}}{{- $caps = get $sc "capabilities" -}}{{- end -}}
+{{- if not (get $caps "drop") -}}{{- $_ := set $caps "drop" (list "ALL") -}}{{- end -}}
+{{- $_ := set $sc "capabilities" $caps -}}
+{{- if not (kindIs "bool" (get $sc "readOnlyRootFilesystem")) -}}{{- $_ := set $sc "readOnlyRootFilesystem" true -}}{{- end -}}
+{{- $_ := set . "securityContext" $sc -}}
 {{- end -}}

@@ -185,7 +185,7 @@ capabilities:
 {{- /*
 spark-app.userContainers renders a role's initContainers followed by its sidecars, which
 are native sidecars (init containers with restartPolicy Always) so they never keep a
-finished driver or executor pod running. One without a securityContext gets the
+finished driver or executor pod running. Their securityContext is merged over the
 restricted minimum and a read-only root filesystem. Call with a podTemplate role (driver or executor).
 */ -}}
 {{- define "spark-app.userContainers" -}}
@@ -196,10 +196,27 @@ restricted minimum and a read-only root filesystem. Call with a podTemplate role
 {{- $out = list -}}
 {{- range $all -}}
 {{- $c := . -}}
-{{- if not (hasKey $c "securityContext") -}}
-{{- $_ := set $c "securityContext" (dict "allowPrivilegeEscalation" false "capabilities" (dict "drop" (list "ALL")) "readOnlyRootFilesystem" true) -}}
-{{- end -}}
+{{- include "spark-app.userSecurityContext" $c -}}
 {{- $out = append $out $c -}}
 {{- end -}}
 {{- toYaml $out -}}
+{{- end -}}
+
+{{- /*
+spark-app.userSecurityContext is a user container's securityContext merged over the chart's
+default: a field it leaves out (or null) gets allowPrivilegeEscalation false,
+capabilities.drop [ALL] and readOnlyRootFilesystem true, the restricted minimum plus a
+read-only root filesystem. What it sets stays (validation refuses what Pod Security
+"restricted" forbids). Call with the container (a copy, changed in place); prints nothing.
+*/ -}}
+{{- define "spark-app.userSecurityContext" -}}
+{{- $sc := dict -}}
+{{- if kindIs "map" (get . "securityContext") -}}{{- $sc = get . "securityContext" -}}{{- end -}}
+{{- if not (kindIs "bool" (get $sc "allowPrivilegeEscalation")) -}}{{- $_ := set $sc "allowPrivilegeEscalation" false -}}{{- end -}}
+{{- $caps := dict -}}
+{{- if kindIs "map" (get $sc "capabilities") -}}{{- $caps = get $sc "capabilities" -}}{{- end -}}
+{{- if not (get $caps "drop") -}}{{- $_ := set $caps "drop" (list "ALL") -}}{{- end -}}
+{{- $_ := set $sc "capabilities" $caps -}}
+{{- if not (kindIs "bool" (get $sc "readOnlyRootFilesystem")) -}}{{- $_ := set $sc "readOnlyRootFilesystem" true -}}{{- end -}}
+{{- $_ := set . "securityContext" $sc -}}
 {{- end -}}

@@ -1,0 +1,41 @@
+package descriptor
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The oracle for these refusals (each is needed for Pod Security "restricted", the
+// accepted variants pass it) is pkg/render's TestPodSecurityRefusalsAreNecessary; these
+// pin the exact messages.
+func TestPodSecurityMessages(t *testing.T) {
+	flink := header + `  podTemplate:
+    volumes:
+      - {name: host, hostPath: {path: /var/run}}
+    sidecars:
+      - name: side
+        image: registry.example.com/side:1.0.0
+        securityContext: {privileged: true, capabilities: {add: [SYS_ADMIN]}}
+`
+	doc, err := Parse("t.yaml", []byte(flink))
+	require.NoError(t, err)
+	got := doc.Validate(Options{}).Error()
+	require.Contains(t, got, `t.yaml:12:32: spec.podTemplate.volumes[0].hostPath: refused: Pod Security "restricted" forbids hostPath volumes, which expose the node's file system (so does "baseline"), and the job's pods must pass it; use a persistentVolumeClaim (or csi) volume for shared storage, emptyDir for scratch space`)
+	require.Contains(t, got, `t.yaml:16:39: spec.podTemplate.sidecars[0].securityContext.privileged: refused: Pod Security "restricted" forbids privileged containers (so does "baseline"), and the job's pods must pass it; remove privileged (or set it to false)`)
+	require.Contains(t, got, `t.yaml:16:66: spec.podTemplate.sidecars[0].securityContext.capabilities.add[0]: refused: Pod Security "restricted" forbids adding the capability "SYS_ADMIN" (it admits only NET_BIND_SERVICE), and the job's pods must pass it; remove it`)
+
+	// Spark creates the executor pods itself from these keys.
+	spark := sparkHeader + `  sparkConf:
+    spark.kubernetes.executor.volumes.hostPath.host.mount.path: /host
+    spark.kubernetes.executor.volumes.nfs.share.options.server: nfs.example.com
+    spark.kubernetes.executor.volumes.persistentVolumeClaim.data.options.claimName: data
+`
+	doc, err = Parse("t.yaml", []byte(spark))
+	require.NoError(t, err)
+	errs := doc.Validate(Options{})
+	require.Len(t, errs, 2, errs.Error())
+	require.Equal(t, "spec.sparkConf.spark.kubernetes.executor.volumes.hostPath.host.mount.path", errs[0].Field)
+	require.Contains(t, errs[0].Message, `hostPath volumes in the executor pods Spark creates (so does "baseline")`)
+	require.Equal(t, "spec.sparkConf.spark.kubernetes.executor.volumes.nfs.share.options.server", errs[1].Field)
+}

@@ -39,3 +39,21 @@ func TestPodSecurityMessages(t *testing.T) {
 	require.Contains(t, errs[0].Message, `hostPath volumes in the executor pods Spark creates (so does "baseline")`)
 	require.Equal(t, "spec.sparkConf.spark.kubernetes.executor.volumes.nfs.share.options.server", errs[1].Field)
 }
+
+// Sidecars and init containers need what rendertest.CheckContainers asks of every
+// container: cpu and memory requests and limits.
+func TestUserContainerResources(t *testing.T) {
+	flink := header + `  podTemplate:
+    sidecars:
+      - {name: none, image: "r.example.com/s:1"}
+      - {name: partial, image: "r.example.com/s:1", resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {memory: 8Mi}}}
+    initContainers:
+      - {name: full, image: "r.example.com/s:1", resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 10m, memory: 16Mi}}}
+`
+	doc, err := Parse("t.yaml", []byte(flink))
+	require.NoError(t, err)
+	const why = "every container of the job's pods has cpu and memory requests and limits, so the scheduler reserves what the pod uses and a runaway container cannot starve the others"
+	require.Equal(t, `t.yaml:12:9: spec.podTemplate.sidecars[0].resources: required: set cpu and memory requests and limits, e.g. {requests: {cpu: 50m, memory: 64Mi}, limits: {cpu: 100m, memory: 128Mi}}; `+why+`
+t.yaml:13:86: spec.podTemplate.sidecars[1].resources.requests.memory: 16Mi is above the limit 8Mi; Kubernetes refuses a request above its limit
+t.yaml:13:109: spec.podTemplate.sidecars[1].resources.limits.cpu: required and above 0, e.g. 100m; `+why, doc.Validate(Options{}).Error())
+}

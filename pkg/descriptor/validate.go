@@ -268,6 +268,16 @@ func (v *validator) containerImages(base string, pt *PodTemplate, digestReason s
 			v.image(fmt.Sprintf("%s.initContainers[%d].image", base, i), c.Image, digestReason)
 		}
 	}
+	for i, vol := range pt.Volumes {
+		if vol.Image != nil {
+			path := fmt.Sprintf("%s.volumes[%d].image.reference", base, i)
+			if vol.Image.Reference == "" {
+				v.errorf(path, "required; pin a tag or a digest")
+			} else {
+				v.image(path, vol.Image.Reference, digestReason)
+			}
+		}
+	}
 }
 
 // image checks one image reference: valid, pinned by tag or digest, and by
@@ -765,6 +775,7 @@ func (v *validator) podTemplate(base string, pt *PodTemplate, rules podTemplateR
 			}
 			v.args(path+".command", c.Command)
 			v.args(path+".args", c.Args)
+			v.containerResources(path+".resources", c.Resources)
 		}
 	}
 	if rules.schedulerName != "" && pt.SchedulerName != "" {
@@ -786,6 +797,42 @@ func (v *validator) podTemplate(base string, pt *PodTemplate, rules podTemplateR
 	v.annotations(base+".annotations", pt.Annotations)
 	v.appArmorAnnotations(base+".annotations", pt.Annotations)
 	v.podSecurity(base, pt)
+}
+
+// containerResources requires cpu and memory requests and limits of a sidecar or
+// init container, as the charts' own containers have them.
+func (v *validator) containerResources(path string, r corev1.ResourceRequirements) {
+	var missing []string
+	for _, q := range []struct {
+		name string
+		list corev1.ResourceList
+		res  corev1.ResourceName
+	}{
+		{"requests.cpu", r.Requests, corev1.ResourceCPU}, {"requests.memory", r.Requests, corev1.ResourceMemory},
+		{"limits.cpu", r.Limits, corev1.ResourceCPU}, {"limits.memory", r.Limits, corev1.ResourceMemory},
+	} {
+		if qty, ok := q.list[q.res]; !ok || qty.Sign() <= 0 {
+			missing = append(missing, q.name)
+		}
+	}
+	const why = "every container of the job's pods has cpu and memory requests and limits, so the scheduler reserves what the pod uses and a runaway container cannot starve the others"
+	switch {
+	case len(missing) == 4:
+		v.errorf(path, "required: set cpu and memory requests and limits, e.g. {requests: {cpu: 50m, memory: 64Mi}, limits: {cpu: 100m, memory: 128Mi}}; %s", why)
+	default:
+		// Each at its own field, so a quantity that failed to decode is reported once.
+		for _, m := range missing {
+			v.errorf(path+"."+m, "required and above 0, e.g. %s; %s", map[string]string{
+				"requests.cpu": "50m", "requests.memory": "64Mi", "limits.cpu": "100m", "limits.memory": "128Mi"}[m], why)
+		}
+	}
+	for _, res := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory} {
+		req, hasReq := r.Requests[res]
+		lim, hasLim := r.Limits[res]
+		if hasReq && hasLim && lim.Sign() > 0 && req.Cmp(lim) > 0 {
+			v.errorf(fmt.Sprintf("%s.requests.%s", path, res), "%s is above the limit %s; Kubernetes refuses a request above its limit", req.String(), lim.String())
+		}
+	}
 }
 
 func (v *validator) serviceAccount(sa *ServiceAccount) {

@@ -184,7 +184,7 @@ func FuzzRender(f *testing.F) {
 		}()
 		rendertest.DecodeStrict(t, ms)
 		checkObjectMeta(t, ms)
-		checkPods(t, ms, userContainers(job.Doc))
+		checkPods(t, ms)
 	})
 }
 
@@ -197,10 +197,9 @@ var restricted = func() policy.Evaluator {
 }()
 
 // checkPods asserts that every pod the manifests would create passes Pod Security
-// "restricted" (latest), and that every container the chart adds itself has cpu
-// requests and memory limits. (rendertest.CheckPodSecurity asks the latter of every
-// container; the descriptor's own sidecars and initContainers may leave resources out.)
-func checkPods(t *testing.T, ms []render.Manifest, user map[string]bool) {
+// "restricted" (latest), and that every container, the descriptor's sidecars and init
+// containers too (validation requires it), has cpu and memory requests and limits.
+func checkPods(t *testing.T, ms []render.Manifest) {
 	t.Helper()
 	level := psapi.LevelVersion{Level: psapi.LevelRestricted, Version: psapi.LatestVersion()}
 	for name, tpl := range rendertest.PodTemplates(t, ms) {
@@ -210,35 +209,15 @@ func checkPods(t *testing.T, ms []render.Manifest, user map[string]bool) {
 			t.Errorf("%s violates Pod Security restricted: %s", name, result.ForbiddenDetail())
 		}
 		for _, c := range append(slices.Clone(tpl.Spec.InitContainers), tpl.Spec.Containers...) {
-			if user[c.Name] || (strings.HasPrefix(name, "ExecutorTemplate/") && c.Name == "executor") {
+			if strings.HasPrefix(name, "ExecutorTemplate/") && c.Name == "executor" {
 				continue // Spark sizes the executor container from spark.executor.*
 			}
-			if c.Resources.Requests.Cpu().IsZero() || c.Resources.Limits.Memory().IsZero() {
-				t.Errorf("%s: the chart's container %s lacks cpu requests or memory limits", name, c.Name)
+			r := c.Resources
+			if r.Requests.Cpu().IsZero() || r.Requests.Memory().IsZero() || r.Limits.Cpu().IsZero() || r.Limits.Memory().IsZero() {
+				t.Errorf("%s: container %s lacks cpu or memory requests or limits", name, c.Name)
 			}
 		}
 	}
-}
-
-// userContainers are the names of the sidecars and initContainers the descriptor adds.
-func userContainers(doc *descriptor.Document) map[string]bool {
-	var templates []*descriptor.PodTemplate
-	switch {
-	case doc.Flink != nil:
-		templates = append(templates, doc.Flink.Spec.PodTemplate)
-	case doc.Spark != nil && doc.Spark.Spec.PodTemplate != nil:
-		templates = append(templates, doc.Spark.Spec.PodTemplate.Driver, doc.Spark.Spec.PodTemplate.Executor)
-	}
-	names := map[string]bool{}
-	for _, pt := range templates {
-		if pt == nil {
-			continue
-		}
-		for _, c := range append(slices.Clone(pt.Sidecars), pt.InitContainers...) {
-			names[c.Name] = true
-		}
-	}
-	return names
 }
 
 // checkObjectMeta validates the metadata of every rendered object and pod template

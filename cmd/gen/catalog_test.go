@@ -76,7 +76,7 @@ type catalogCase struct {
 }
 
 func catalog() []catalogCase {
-	big := catalogFlink + "  flinkConfiguration:\n" + strings.Repeat("    pipeline.name: x\n", 1<<20/20)
+	big := catalogFlink + "  flinkConfiguration:\n" + strings.Repeat("    pipeline.name: x\n", 256<<10/20)
 	return []catalogCase{
 		// ---- file level: YAML syntax and shape ----
 		{"empty", "", "an empty file", "",
@@ -91,8 +91,8 @@ func catalog() []catalogCase {
 			"FILE:1:1: a descriptor is a mapping with apiVersion, kind, metadata and spec; got a list"},
 		{"scalar-document", "", "a bare string", "FlinkJob\n",
 			`FILE:1:1: a descriptor is a mapping with apiVersion, kind, metadata and spec; got string "FlinkJob"`},
-		{"too-large", "FlinkJob", "a descriptor over 1 MiB (refused before parsing)", big,
-			"FILE:1:1: file is larger than 1048576 bytes (1 MiB); a descriptor is a small file"},
+		{"too-large", "FlinkJob", "a descriptor over 256 KiB (refused before parsing)", big,
+			"FILE:1:1: file is larger than 262144 bytes (256 KiB); a descriptor is a small file (real ones are a few KiB)"},
 		{"flink-unclosed-flow", "FlinkJob", "malformed YAML: an unclosed flow mapping",
 			catalogFlink + "  jobManager: {resources: {cpu: \"1\"}\n",
 			"FILE:10:1: invalid YAML: did not find expected ',' or '}'"},

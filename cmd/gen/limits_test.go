@@ -13,18 +13,15 @@ import (
 // Resource limits: descriptors built to exhaust the generator are refused
 // quickly, with little memory, and with a clear message. The bounds are
 // generous (this is a refusal, not a benchmark): a second of wall time and
-// 64 MiB allocated per refusal.
+// 64 MiB allocated per refusal, for every input.
 //
-// One input costs more: a file just under 1 MiB of tiny nodes (a flat list of
-// half a million one-letter strings) is parsed whole by yaml.v3 before the node
-// limit can be checked. Its cost is bounded by the file size limit, and the
-// test holds it to wider bounds.
+// The costliest inputs are files just under the size limit made of tiny nodes (a
+// flat list of one-letter strings or of empty lists, a flat mapping): yaml.v3
+// builds the whole tree before the node limit can be checked, so their cost is
+// bounded by descriptor.MaxFileSize (256 KiB).
 const (
 	maxRefusalTime  = time.Second
 	maxRefusalAlloc = 64 << 20
-
-	maxParseBoundTime  = 2 * time.Second
-	maxParseBoundAlloc = 256 << 20
 )
 
 // billionLaughs is an alias bomb: each level lists the previous one nine times,
@@ -43,8 +40,17 @@ type limitCase struct {
 	name  string
 	write func(path string) error
 	want  string // the exact standard error, FILE for the path
-	// parseBound marks the inputs yaml.v3 parses whole before our limits apply.
-	parseBound bool
+}
+
+const (
+	maxFile      = 256 << 10 // descriptor.MaxFileSize
+	tooLarge     = "FILE:1:1: file is larger than 262144 bytes (256 KiB); a descriptor is a small file (real ones are a few KiB)"
+	tooManyNodes = "more than 10000 YAML nodes once aliases are expanded; a descriptor is small (nested aliases that multiply are refused)"
+)
+
+// under repeats unit between head and tail as often as fits in maxFile bytes.
+func under(head, unit, tail string) string {
+	return head + strings.Repeat(unit, (maxFile-len(head)-len(tail))/len(unit)) + tail
 }
 
 func limitCases() []limitCase {
@@ -53,26 +59,32 @@ func limitCases() []limitCase {
 	}
 	return []limitCase{
 		{"sparse-1GiB", func(path string) error {
-			// A 1 GiB file that costs no disk: only 1 MiB + 1 byte of it may be read.
+			// A 1 GiB file that costs no disk: only 256 KiB + 1 byte of it may be read.
 			f, err := os.Create(path)
 			if err != nil {
 				return err
 			}
 			defer f.Close()
 			return f.Truncate(1 << 30)
-		}, "FILE:1:1: file is larger than 1048576 bytes (1 MiB); a descriptor is a small file", false},
-		{"one-byte-over", text(catalogFlink + "#" + strings.Repeat("x", 1<<20-len(catalogFlink)-1) + "\n"),
-			"FILE:1:1: file is larger than 1048576 bytes (1 MiB); a descriptor is a small file", false},
+		}, tooLarge},
+		{"one-byte-over", text(catalogFlink + "#" + strings.Repeat("x", maxFile-len(catalogFlink)-1) + "\n"), tooLarge},
 		{"billion-laughs", text(billionLaughs(10)),
-			"FILE:10:14: more than 10000 YAML nodes once aliases are expanded, reached while expanding *l3; a descriptor is small (nested aliases that multiply are refused)", false},
+			"FILE:10:14: more than 10000 YAML nodes once aliases are expanded, reached while expanding *l3; a descriptor is small (nested aliases that multiply are refused)"},
 		{"nested-lists-10000", text("apiVersion: jobcharts.io/v1alpha1\nkind: SparkApp\nspec: " + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + "\n"),
-			"FILE:3:71: nested deeper than 64 levels", false},
+			"FILE:3:71: nested deeper than 64 levels"},
 		{"nested-mappings-10000", text("apiVersion: jobcharts.io/v1alpha1\nkind: FlinkJob\nspec: " + strings.Repeat("{a: ", 10000) + "x" + strings.Repeat("}", 10000) + "\n"),
-			"FILE:3:260: nested deeper than 64 levels", false},
-		{"nested-beyond-parser-limit", text("spec: " + strings.Repeat("[", 500000) + strings.Repeat("]", 500000) + "\n"),
-			"FILE:1:1: nested deeper than 64 levels", false},
-		{"flat-list-under-1MiB", text("spec: [" + strings.Repeat("a,", 1<<20/2-8) + "]\n"),
-			"FILE:1:20002: more than 10000 YAML nodes once aliases are expanded; a descriptor is small (nested aliases that multiply are refused)", true},
+			"FILE:3:260: nested deeper than 64 levels"},
+		{"nested-beyond-parser-limit", text("spec: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n"),
+			"FILE:1:1: nested deeper than 64 levels"},
+		// Just under the size limit: the most nodes a file can hold, per shape.
+		{"flat-list-under-limit", text(under("spec: [", "a,", "]\n")),
+			"FILE:1:20002: " + tooManyNodes},
+		{"flat-empty-lists-under-limit", text(under("spec: [", "[],", "]\n")),
+			"FILE:1:29999: " + tooManyNodes},
+		{"flat-mapping-under-limit", text(under("spec: {", "a: ,", "}\n")),
+			"FILE:1:20003: " + tooManyNodes},
+		{"block-list-under-limit", text(under("spec:\n", "- a\n", "")),
+			"FILE:9999:3: " + tooManyNodes},
 	}
 }
 
@@ -103,9 +115,6 @@ func TestResourceLimitsAreRefusedQuickly(t *testing.T) {
 					t.Errorf("gen %s: exit %d, stderr:\n%s\nwant exit 1 and:\n%s", cmd[0], code, got, c.want)
 				}
 				maxTime, maxAlloc := time.Duration(maxRefusalTime), uint64(maxRefusalAlloc)
-				if c.parseBound {
-					maxTime, maxAlloc = maxParseBoundTime, maxParseBoundAlloc
-				}
 				if elapsed > maxTime {
 					t.Errorf("gen %s took %v to refuse; want under %v", cmd[0], elapsed, maxTime)
 				}

@@ -200,7 +200,7 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "file too large",
 			yaml: header + "  # " + strings.Repeat("x", MaxFileSize) + "\n",
-			want: []string{`t.yaml:1:1: file is larger than 1048576 bytes (1 MiB)`},
+			want: []string{`t.yaml:1:1: file is larger than 262144 bytes (256 KiB); a descriptor is a small file (real ones are a few KiB)`},
 		},
 	}
 	for _, tt := range tests {

@@ -14,8 +14,10 @@ import (
 
 // Limits that keep a hostile or broken descriptor from exhausting the generator.
 const (
-	// MaxFileSize is the largest descriptor accepted, in bytes.
-	MaxFileSize = 1 << 20
+	// MaxFileSize is the largest descriptor accepted, in bytes. Real descriptors
+	// are a few KiB; yaml.v3 builds the whole tree before MaxNodes can be checked,
+	// so this also bounds what a file of tiny nodes costs to refuse.
+	MaxFileSize = 256 << 10
 	// MaxNodes is the most YAML nodes a descriptor may have once aliases are
 	// expanded; it stops alias bombs ("billion laughs").
 	MaxNodes = 10000
@@ -179,7 +181,7 @@ func parse(path string, data []byte) (*Document, ErrorList) {
 	doc := &Document{Path: path, positions: map[string]Position{}}
 	dec := &decoder{file: path, positions: doc.positions}
 	if len(data) > MaxFileSize {
-		dec.failAt(Position{1, 1}, "", "file is larger than %d bytes (1 MiB); a descriptor is a small file", MaxFileSize)
+		dec.failAt(Position{1, 1}, "", "file is larger than %d bytes (256 KiB); a descriptor is a small file (real ones are a few KiB)", MaxFileSize)
 		return nil, dec.errs
 	}
 	doc.Data = bytes.TrimPrefix(data, utf8BOM)

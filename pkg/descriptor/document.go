@@ -111,17 +111,52 @@ func Load(path string) (*Document, error) {
 }
 
 // readDescriptor reads one byte more than allowed so parse can tell an oversized file.
+// Only regular files (or links to them) are read: opening a named pipe would wait
+// for a writer forever, and a device may never end.
 func readDescriptor(path string) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading descriptor: %w", err)
+	}
+	if err := regularFile(path, info); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading descriptor: %w", err)
 	}
 	defer f.Close()
+	if info, err = f.Stat(); err != nil {
+		return nil, fmt.Errorf("reading descriptor: %w", err)
+	}
+	if err := regularFile(path, info); err != nil { // replaced since the first look
+		return nil, err
+	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading descriptor: %w", err)
 	}
 	return data, nil
+}
+
+// regularFile refuses anything but a regular file, naming what it is.
+func regularFile(path string, info os.FileInfo) error {
+	mode := info.Mode()
+	if mode.IsRegular() {
+		return nil
+	}
+	what := "not a regular file"
+	switch {
+	case mode.IsDir():
+		what = "a directory"
+	case mode&os.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO)"
+	case mode&os.ModeSocket != 0:
+		what = "a socket"
+	case mode&os.ModeDevice != 0:
+		what = "a device"
+	}
+	return fmt.Errorf("reading descriptor: %s is %s, not a regular file; give the path of a descriptor file", path, what)
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}

@@ -3,6 +3,7 @@ package descriptor
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"net/url"
 	"regexp"
 	"slices"
@@ -403,6 +404,54 @@ func (v *validator) batchScheduler(s *SparkAppSpec) {
 	}
 	if bs.Gang && s.DynamicAllocationEnabled() && s.MinExecutors() < 1 {
 		v.errorf(base+".gang", "a gang is the driver and dynamicAllocation.minExecutors executors, but minExecutors is %d; set spec.dynamicAllocation.minExecutors to at least 1", s.MinExecutors())
+	}
+	if bs.Gang && bs.Name == BatchSchedulerVolcano {
+		v.gangTotals(s)
+	}
+}
+
+// gangTotals refuses a Volcano gang whose PodGroup minResources (the driver plus
+// every executor of the gang) would not fit a 64-bit integer: the chart sums them
+// in int64, and Kubernetes and Volcano read a quantity as int64 millicores or bytes.
+func (v *validator) gangTotals(s *SparkAppSpec) {
+	n := s.ExecutorInstances()
+	what := "spec.executor.instances"
+	if s.DynamicAllocationEnabled() {
+		n, what = s.MinExecutors(), "spec.dynamicAllocation.minExecutors"
+	}
+	if n < 0 || n > maxInt32 {
+		return // refused on its own
+	}
+	d, e := s.DriverResources(), s.ExecutorResources()
+	total := func(unit func(q resource.Quantity) int64, quantities func(r SparkResources) []string) *big.Int {
+		sum := func(r SparkResources) *big.Int {
+			t := new(big.Int)
+			for _, text := range quantities(r) {
+				q, err := resource.ParseQuantity(text)
+				if err != nil {
+					return nil // refused on its own
+				}
+				t.Add(t, big.NewInt(unit(q)))
+			}
+			return t
+		}
+		dt, et := sum(d), sum(e)
+		if dt == nil || et == nil {
+			return nil
+		}
+		return et.Mul(et, big.NewInt(int64(n))).Add(et, dt)
+	}
+	limit := big.NewInt(math.MaxInt64)
+	cpu := total(func(q resource.Quantity) int64 { return q.MilliValue() }, func(r SparkResources) []string { return []string{r.CPU} })
+	memory := total(func(q resource.Quantity) int64 { return q.Value() }, func(r SparkResources) []string { return []string{r.Memory, r.MemoryOverhead} })
+	for _, t := range []struct {
+		name  string
+		total *big.Int
+		unit  string
+	}{{"cpu", cpu, "millicores"}, {"memory", memory, "bytes"}} {
+		if t.total != nil && t.total.Cmp(limit) > 0 {
+			v.errorf("spec.batchScheduler.gang", "the gang's PodGroup reserves the driver and %d executors (%s) at once: %s %s of %s, beyond the 64-bit integers the chart sums them in and Volcano reads them as (at most %d); lower %s or spec.executor.resources", n, what, t.total, t.unit, t.name, limit, what)
+		}
 	}
 }
 

@@ -47,6 +47,9 @@ func replaced(base, old, new string) string {
 	return strings.Replace(base, old, new, 1)
 }
 
+// catalogRes are resources a sidecar or init container must have.
+const catalogRes = "{requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 10m, memory: 16Mi}}"
+
 func flinkWith(old, new string) string { return replaced(catalogFlink, old, new) }
 func sparkWith(old, new string) string { return replaced(catalogSpark, old, new) }
 
@@ -451,6 +454,49 @@ func catalog() []catalogCase {
 		{"spark-event-log-userinfo", "SparkApp", "credentials in the event log URI",
 			catalogSpark + "  eventLog: {dir: \"abfss://logs:c2VjcmV0@lake.dfs.core.windows.net/events\"}\n",
 			"FILE:11:19: spec.eventLog.dir: looks like it holds a password in a URI (user:password@host), " + secretRefMsg},
+		// ---- Pod Security "restricted" and resources of the descriptor's own containers ----
+		{"flink-sidecar-privileged", "FlinkJob", "a privileged sidecar",
+			catalogFlink + "  podTemplate:\n    sidecars: [{name: s, image: \"r.example.com/s:1\", resources: " + catalogRes + ", securityContext: {privileged: true}}]\n",
+			`FILE:11:167: spec.podTemplate.sidecars[0].securityContext.privileged: refused: Pod Security "restricted" forbids privileged containers (so does "baseline"), and the job's pods must pass it; remove privileged (or set it to false)`},
+		{"spark-sidecar-privileged", "SparkApp", "a privileged sidecar on the driver",
+			catalogSpark + "  podTemplate:\n    driver:\n      sidecars: [{name: s, image: \"r.example.com/s:1\", resources: " + catalogRes + ", securityContext: {privileged: true}}]\n",
+			`FILE:13:169: spec.podTemplate.driver.sidecars[0].securityContext.privileged: refused: Pod Security "restricted" forbids privileged containers (so does "baseline"), and the job's pods must pass it; remove privileged (or set it to false)`},
+		{"flink-hostpath-volume", "FlinkJob", "a hostPath volume",
+			catalogFlink + "  podTemplate:\n    volumes: [{name: host, hostPath: {path: /var/run}}]\n",
+			`FILE:11:38: spec.podTemplate.volumes[0].hostPath: refused: Pod Security "restricted" forbids hostPath volumes, which expose the node's file system (so does "baseline"), and the job's pods must pass it; use a persistentVolumeClaim (or csi) volume for shared storage, emptyDir for scratch space`},
+		{"spark-hostpath-volume", "SparkApp", "a hostPath volume on the executors",
+			catalogSpark + "  podTemplate:\n    executor:\n      volumes: [{name: host, hostPath: {path: /var/run}}]\n",
+			`FILE:13:40: spec.podTemplate.executor.volumes[0].hostPath: refused: Pod Security "restricted" forbids hostPath volumes, which expose the node's file system (so does "baseline"), and the job's pods must pass it; use a persistentVolumeClaim (or csi) volume for shared storage, emptyDir for scratch space`},
+		{"spark-conf-hostpath-volume", "SparkApp", "a hostPath volume through Spark's executor volume keys",
+			catalogSpark + "  sparkConf:\n    spark.kubernetes.executor.volumes.hostPath.host.mount.path: /host\n",
+			`FILE:12:5: spec.sparkConf.spark.kubernetes.executor.volumes.hostPath.host.mount.path: refused: Pod Security "restricted" forbids hostPath volumes in the executor pods Spark creates (so does "baseline"), and the job's pods must pass it; use spec.podTemplate.executor.volumes with a persistentVolumeClaim, csi or emptyDir volume`},
+		{"flink-init-root", "FlinkJob", "an init container running as root",
+			catalogFlink + "  podTemplate:\n    initContainers: [{name: i, image: \"r.example.com/i:1\", resources: " + catalogRes + ", securityContext: {runAsUser: 0}}]\n",
+			`FILE:11:172: spec.podTemplate.initContainers[0].securityContext.runAsUser: refused: Pod Security "restricted" forbids running as root (runAsUser: 0), and the job's pods must pass it; remove runAsUser to run as the pod's user, or set a non-zero user id`},
+		{"spark-init-root", "SparkApp", "an init container running as root",
+			catalogSpark + "  podTemplate:\n    executor:\n      initContainers: [{name: i, image: \"r.example.com/i:1\", resources: " + catalogRes + ", securityContext: {runAsUser: 0}}]\n",
+			`FILE:13:174: spec.podTemplate.executor.initContainers[0].securityContext.runAsUser: refused: Pod Security "restricted" forbids running as root (runAsUser: 0), and the job's pods must pass it; remove runAsUser to run as the pod's user, or set a non-zero user id`},
+		{"flink-sidecar-sys-admin", "FlinkJob", "a sidecar adding CAP_SYS_ADMIN",
+			catalogFlink + "  podTemplate:\n    sidecars: [{name: s, image: \"r.example.com/s:1\", resources: " + catalogRes + ", securityContext: {capabilities: {add: [SYS_ADMIN]}}}]\n",
+			`FILE:11:176: spec.podTemplate.sidecars[0].securityContext.capabilities.add[0]: refused: Pod Security "restricted" forbids adding the capability "SYS_ADMIN" (it admits only NET_BIND_SERVICE), and the job's pods must pass it; remove it`},
+		{"spark-sidecar-sys-admin", "SparkApp", "a sidecar adding CAP_SYS_ADMIN",
+			catalogSpark + "  podTemplate:\n    driver:\n      sidecars: [{name: s, image: \"r.example.com/s:1\", resources: " + catalogRes + ", securityContext: {capabilities: {add: [SYS_ADMIN]}}}]\n",
+			`FILE:13:178: spec.podTemplate.driver.sidecars[0].securityContext.capabilities.add[0]: refused: Pod Security "restricted" forbids adding the capability "SYS_ADMIN" (it admits only NET_BIND_SERVICE), and the job's pods must pass it; remove it`},
+		{"flink-sidecar-host-port", "FlinkJob", "a sidecar with a host port",
+			catalogFlink + "  podTemplate:\n    sidecars: [{name: s, image: \"r.example.com/s:1\", resources: " + catalogRes + ", ports: [{containerPort: 80, hostPort: 80}]}]\n",
+			`FILE:11:175: spec.podTemplate.sidecars[0].ports[0].hostPort: refused: Pod Security "restricted" forbids host ports (so does "baseline"), and the job's pods must pass it; remove hostPort: other pods reach the container at its containerPort (through a Service)`},
+		{"spark-sidecar-host-port", "SparkApp", "a sidecar with a host port",
+			catalogSpark + "  podTemplate:\n    executor:\n      sidecars: [{name: s, image: \"r.example.com/s:1\", resources: " + catalogRes + ", ports: [{containerPort: 80, hostPort: 80}]}]\n",
+			`FILE:13:177: spec.podTemplate.executor.sidecars[0].ports[0].hostPort: refused: Pod Security "restricted" forbids host ports (so does "baseline"), and the job's pods must pass it; remove hostPort: other pods reach the container at its containerPort (through a Service)`},
+		{"flink-sidecar-no-resources", "FlinkJob", "a sidecar without resources",
+			catalogFlink + "  podTemplate:\n    sidecars: [{name: s, image: \"r.example.com/s:1\"}]\n",
+			`FILE:11:16: spec.podTemplate.sidecars[0].resources: required: set cpu and memory requests and limits, e.g. {requests: {cpu: 50m, memory: 64Mi}, limits: {cpu: 100m, memory: 128Mi}}; every container of the job's pods has cpu and memory requests and limits, so the scheduler reserves what the pod uses and a runaway container cannot starve the others`},
+		{"spark-init-no-cpu-limit", "SparkApp", "an init container without a cpu limit",
+			catalogSpark + "  podTemplate:\n    driver:\n      initContainers: [{name: i, image: \"r.example.com/i:1\", resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {memory: 16Mi}}}]\n",
+			`FILE:13:118: spec.podTemplate.driver.initContainers[0].resources.limits.cpu: required and above 0, e.g. 100m; every container of the job's pods has cpu and memory requests and limits, so the scheduler reserves what the pod uses and a runaway container cannot starve the others`},
+		{"spark-volcano-gang-overflow", "SparkApp", "a Volcano gang whose total cpu overflows 64 bits",
+			catalogSpark + "  executor: {instances: 2147483647, resources: {cpu: \"2147483647\"}}\n  batchScheduler: {name: volcano, gang: true}\n",
+			`FILE:12:41: spec.batchScheduler.gang: the gang's PodGroup reserves the driver and 2147483647 executors (spec.executor.instances) at once: 4611686014132420610000 millicores of cpu, beyond the 64-bit integers the chart sums them in and Volcano reads them as (at most 9223372036854775807); lower spec.executor.instances or spec.executor.resources`},
 		{"spark-args-key-id", "SparkApp", "an AWS key id in the application's arguments",
 			catalogSpark + "    args: [--access-key, AKIAIOSFODNN7EXAMPLE]\n",
 			"FILE:11:26: spec.app.args[1]: looks like it holds an AWS access key id, " + secretRefMsg},

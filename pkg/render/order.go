@@ -156,44 +156,60 @@ func documentHead(doc string) string {
 	if end <= 0 {
 		return doc // all head, or no head at all
 	}
-	return withoutLabels(strings.TrimSpace(doc[:end]))
+	return sortedFields(strings.TrimSpace(doc[:end]))
 }
 
-// withoutLabels drops the metadata.labels block from a head: Helm's sorter does not read
-// labels, and they are most of a head's lines.
-func withoutLabels(head string) string {
+// sortedFields prunes a head's metadata to what Helm's sorter reads: the name, and of the
+// annotations only Helm's own (helm.sh/hook and friends). Labels and other annotations
+// are most of a head's lines. Lines it cannot classify as plain keys are kept.
+func sortedFields(head string) string {
 	start := strings.Index(head, "\nmetadata:\n")
 	if start < 0 {
 		return head
 	}
 	start += len("\nmetadata:\n")
-	child := indent(head[start:]) // the indentation of metadata's keys
+	var b strings.Builder
+	b.Grow(len(head))
+	b.WriteString(head[:start])
+	child, inner := indent(head[start:]), -1 // indentation of metadata's keys, and of the annotations'
 	if child == 0 {
 		return head
 	}
-	var b strings.Builder
-	b.WriteString(head[:start])
-	skipping := false
+	keep, keepInner := true, true
 	for pos := start; pos < len(head); {
 		line := head[pos:]
 		if i := strings.IndexByte(line, '\n'); i >= 0 {
 			line = line[:i+1]
 		}
 		pos += len(line)
-		n := indent(line)
+		n, blank := indent(line), strings.TrimSpace(line) == ""
 		switch {
-		case n < child && strings.TrimSpace(line) != "":
-			b.WriteString(line) // past metadata
+		case blank:
+		case n < child: // past metadata
+			b.WriteString(line)
 			b.WriteString(head[pos:])
 			return strings.TrimSpace(b.String())
 		case n == child:
-			skipping = strings.HasPrefix(line[n:], "labels:")
+			key := line[n:]
+			keep = strings.HasPrefix(key, "name:") || strings.HasPrefix(key, "annotations:") || !startsPlain(key)
+			inner, keepInner = -1, true
+			if strings.HasPrefix(key, "annotations:") {
+				inner = 0 // its entries follow
+			}
+		case inner == 0 || n == inner: // an annotation
+			inner = n
+			key := line[n:]
+			keepInner = strings.HasPrefix(key, "helm.sh/") || !startsPlain(key)
 		}
-		if !skipping {
+		if keep && keepInner {
 			b.WriteString(line)
 		}
 	}
 	return strings.TrimSpace(b.String())
+}
+
+func startsPlain(s string) bool {
+	return s != "" && (s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z')
 }
 
 func indent(s string) int {

@@ -125,9 +125,14 @@ func TestInstallOrderMatchesHelmOnOddDocuments(t *testing.T) {
 		"block scalar annotation in the head": {"c/templates/a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations:\n    note: |\n      line one\n      kind: not this\ndata: {}\n"},
 		"labels around the name":              {"c/templates/a.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n    labels:\n        a: b\n\n        c: |\n          multi\n          line\n    name: p\n    labels: {x: y}\n    annotations:\n        helm.sh/hook: test\nspec: {}\n"},
 		"labels anchor used by annotations":   {"c/templates/a.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  labels: &l\n    helm.sh/hook: test\n  name: p\n  annotations: *l\nspec: {}\n"},
-		"malformed head":                      {"c/templates/a.yaml": "apiVersion: v1\nkind: [Service\nmetadata:\n  name: a\n"},
-		"metadata not a mapping":              {"c/templates/a.yaml": "apiVersion: v1\nkind: Service\nmetadata: a\nspec: {}\n"},
-		"document end marker":                 {"c/templates/a.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n...\n"},
+		"hook among other annotations": {
+			"c/templates/a.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    a.example.com/x: |\n      helm.sh/hook: pre-install\n    helm.sh/hook-weight: \"3\"\n    b: >-\n      folded\n    helm.sh/hook: test\n  namespace: ns\n  name: p\nspec: {}\n",
+			"c/templates/b.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: q\n  annotations:\n    \"helm.sh/hook\": test\n    other: x\nspec: {}\n",
+			"c/templates/c.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: r\n  annotations:\n    other: x\nspec: {}\n",
+		},
+		"malformed head":         {"c/templates/a.yaml": "apiVersion: v1\nkind: [Service\nmetadata:\n  name: a\n"},
+		"metadata not a mapping": {"c/templates/a.yaml": "apiVersion: v1\nkind: Service\nmetadata: a\nspec: {}\n"},
+		"document end marker":    {"c/templates/a.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n...\n"},
 	}
 	for name, files := range cases {
 		t.Run(name, func(t *testing.T) { assertHelmOrder(t, files) })

@@ -165,20 +165,47 @@ func PrepareAll(ctx context.Context, files []string, s Settings) ([]*Job, error)
 	return jobs, errors.Join(errs...)
 }
 
-var gitCommits sync.Map // dir -> commit ("" outside a checkout)
+var gitCommits sync.Map // checkout root (or dir, with GIT_DIR set) -> func() string
 
-// gitCommit is HEAD of the git checkout holding dir, or "" when there is none.
+// gitCommit is the HEAD commit of the checkout holding dir, "" outside one. Git runs
+// once per checkout, not per folder: the checkout is found by looking for .git upwards,
+// so a batch outside any checkout runs no git at all.
 func gitCommit(dir string) string {
-	if c, ok := gitCommits.Load(dir); ok {
-		return c.(string)
+	key := dir
+	if os.Getenv("GIT_DIR") == "" {
+		key = checkoutRoot(dir)
+		if key == "" {
+			return ""
+		}
 	}
-	out, err := exec.Command("git", "-C", dir, "rev-parse", "--verify", "-q", "HEAD").Output()
-	commit := strings.TrimSpace(string(out))
-	if err != nil || !isHex(commit) {
-		commit = ""
+	f, _ := gitCommits.LoadOrStore(key, sync.OnceValue(func() string {
+		out, err := exec.Command("git", "-C", key, "rev-parse", "--verify", "-q", "HEAD").Output()
+		commit := strings.TrimSpace(string(out))
+		if err != nil || !isHex(commit) {
+			return ""
+		}
+		return commit
+	}))
+	return f.(func() string)()
+}
+
+// checkoutRoot is the nearest folder at or above dir with a .git entry (a folder, or
+// the file of a worktree or submodule), "" if there is none.
+func checkoutRoot(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
 	}
-	gitCommits.Store(dir, commit)
-	return commit
+	for {
+		if _, err := os.Lstat(filepath.Join(abs, ".git")); err == nil {
+			return abs
+		}
+		parent := filepath.Dir(abs)
+		if parent == abs {
+			return ""
+		}
+		abs = parent
+	}
 }
 
 func isHex(s string) bool {

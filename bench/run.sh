@@ -9,11 +9,14 @@
 #                                            extrapolated linearly to N when N > SAMPLE
 #   (c) bench/cmd/floor VALUES               Helm's engine alone, charts loaded once, GOMAXPROCS workers
 # and prints a Markdown table: wall and CPU seconds, peak RSS, and the ratios.
+# (a) and (c) run REPEAT times each, alternating (a c a c ...), and each column is the median
+# of its runs: on a shared machine one run of each, seconds apart, can differ by 30 %.
 #
-# Usage: bench/run.sh [N...]   (default 100 1000 10000; env SAMPLE=100, HELM=.tools/bin/helm)
+# Usage: bench/run.sh [N...]   (default 100 1000 10000; env SAMPLE=100, REPEAT=3, HELM=.tools/bin/helm)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SAMPLE=${SAMPLE:-100}
+REPEAT=${REPEAT:-3}
 HELM=${HELM:-.tools/bin/helm}
 NS=("$@")
 [ ${#NS[@]} -gt 0 ] || NS=(100 1000 10000)
@@ -35,6 +38,16 @@ measure() {
   awk '{printf "%.2f %.2f %d\n", $1, $2+$3, $4}' "$WORK/time" >"$out"
 }
 
+# median OUT FILES... : OUT gets the median of each column over FILES (one "wall cpu rss" line each).
+median() {
+  local out=$1; shift
+  cat "$@" | awk '{for (i = 1; i <= NF; i++) v[i, NR] = $i} END {
+    for (i = 1; i <= 3; i++) { n = 0; for (r = 1; r <= NR; r++) a[++n] = v[i, r]
+      for (x = 1; x <= n; x++) for (y = x + 1; y <= n; y++) if (a[y] < a[x]) { t = a[x]; a[x] = a[y]; a[y] = t }
+      m[i] = (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+    printf "%.2f %.2f %d\n", m[1], m[2], m[3] }' >"$out"
+}
+
 helm_loop() { # helm template for every values file listed in $1
   while read -r f; do
     rel=${f#"$WORK/values/"}; chart=${rel%%/*}; rest=${rel#*/}; ns=${rest%%/*}; name=$(basename "$rest" .yaml)
@@ -45,6 +58,7 @@ export -f helm_loop; export HELM KUBE WORK
 
 echo "machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/{print $2}') GiB RAM, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "go: $(go version | cut -d' ' -f3), helm: $("$HELM" version --short), kube-version: $KUBE"
+echo "(a) and (c): median of $REPEAT alternating runs each; (b): one run"
 echo
 echo "| N | kinds | (a) gen render wall / CPU / RSS | (b) helm template wall / CPU / RSS | (c) engine floor wall / CPU / RSS | a/b wall | a/c wall | a/c CPU |"
 echo "|---:|---|---|---|---|---:|---:|---:|"
@@ -61,9 +75,12 @@ for n in "${NS[@]}"; do
     cp "$WORK/all" "$WORK/sample"
   fi
   sampled=$(wc -l <"$WORK/sample")
-  measure "$WORK/a" "$BIN/gen" render "$WORK/jobs"
+  for r in $(seq "$REPEAT"); do
+    measure "$WORK/a.$r" "$BIN/gen" render "$WORK/jobs"
+    measure "$WORK/c.$r" "$BIN/floor" "$WORK/values"
+  done
+  median "$WORK/a" "$WORK"/a.*; median "$WORK/c" "$WORK"/c.*; rm -f "$WORK"/a.* "$WORK"/c.*
   measure "$WORK/b" bash -c 'helm_loop "$WORK/sample"'
-  measure "$WORK/c" "$BIN/floor" "$WORK/values"
   read -r aw ac ar <"$WORK/a"; read -r bw bc br <"$WORK/b"; read -r cw cc cr <"$WORK/c"
   scale=$(awk -v t="$total" -v s="$sampled" 'BEGIN{printf "%.4f", t/s}')
   note=""; [ "$sampled" -lt "$total" ] && note=" (${sampled} measured, ×${scale%.*})"

@@ -129,22 +129,72 @@ Call with (dict "ctx" $ "component" "jobmanager").
 {{- $yaml := "" -}}
 {{- with $a -}}{{- $yaml = toYaml . -}}{{- end -}}
 {{- $_ := set .jobchartsMemo "annotations" $yaml -}}
+{{- $_ := set .jobchartsMemo "annotationsDict" $a -}}
 {{- end -}}
 {{- .jobchartsMemo.annotations -}}
 {{- end -}}
 
 {{- /*
 flink-job.metadata renders name, labels and annotations of an object.
-Call with (dict "ctx" $ "name" "..." "component" "...").
+Call with (dict "ctx" $ "name" "..." "component" "..."), plus "kubeScoreIgnore" (the
+output of flink-job.kubeScoreIgnore) on the objects that have pods.
 */ -}}
 {{- define "flink-job.metadata" -}}
 name: {{ .name | toYaml }}
 labels:
   {{- include "flink-job.labels" . | nindent 2 }}
-{{- with include "flink-job.annotations" .ctx }}
+{{- $annotations := include "flink-job.annotations" .ctx -}}
+{{- with get . "kubeScoreIgnore" -}}
+{{- $a := dict -}}
+{{- range $k, $v := $.ctx.jobchartsMemo.annotationsDict -}}{{- $_ := set $a $k $v -}}{{- end -}}
+{{- /* a commonAnnotations kube-score/ignore keeps its checks */ -}}
+{{- $_ := set $a "kube-score/ignore" (without (list (get $a "kube-score/ignore") .) "" | join ",") -}}
+{{- $annotations = toYaml $a -}}
+{{- end }}
+{{- with $annotations }}
 annotations:
   {{- . | nindent 2 }}
 {{- end }}
+{{- end -}}
+
+{{- /*
+flink-job.kubeScoreIgnore lists, comma-separated, the kube-score checks that the object
+running a component's pods (jobmanager, taskmanager, zetcd or test) is exempt from, for
+its kube-score/ignore annotation; empty when none applies. Each exemption is a deliberate
+choice, explained in docs/security.md ("kube-score"), and only where the check would fire:
+- container-security-context-user-group-id: the Flink pods run as the image's flink user,
+  9999, who owns its files; Hadoop's UserGroupInformation needs the passwd entry.
+- container-image-pull-policy: images are pinned, so IfNotPresent; only while a container
+  of the pod has a policy other than Always (imagePullPolicy, or a podTemplate container's).
+- container-ephemeral-storage-request-and-limit: RocksDB state and spill files in /tmp are
+  as large as the job makes them (zetcd and the test pod have limits).
+- deployment-has-poddisruptionbudget: with 2 or more TaskManagers (kube-score skips 1);
+  any TaskManager's eviction restarts the whole job, so a budget only slows drains.
+Call with (dict "ctx" $ "component" "taskmanager").
+*/ -}}
+{{- define "flink-job.kubeScoreIgnore" -}}
+{{- $v := .ctx.Values -}}
+{{- $flink := has .component (list "jobmanager" "taskmanager") -}}
+{{- $checks := list -}}
+{{- if or $flink (eq .component "test") -}}
+{{- $checks = append $checks "container-security-context-user-group-id" -}}
+{{- end -}}
+{{- $pull := ne $v.imagePullPolicy "Always" -}}
+{{- if $flink -}}
+{{- range concat ($v.podTemplate.initContainers | default list) ($v.podTemplate.sidecars | default list) -}}
+{{- if ne (get . "imagePullPolicy" | default "") "Always" -}}{{- $pull = true -}}{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if $pull -}}
+{{- $checks = append $checks "container-image-pull-policy" -}}
+{{- end -}}
+{{- if $flink -}}
+{{- $checks = append $checks "container-ephemeral-storage-request-and-limit" -}}
+{{- end -}}
+{{- if and (eq .component "taskmanager") (ge (int64 $v.taskManager.replicas) 2) -}}
+{{- $checks = append $checks "deployment-has-poddisruptionbudget" -}}
+{{- end -}}
+{{- join "," $checks -}}
 {{- end -}}
 
 {{- /* flink-job.semver turns flinkVersion ("1.20" or "1.20.1") into a semantic version. */ -}}

@@ -117,19 +117,63 @@ the placeholder, so the result is exactly what toYaml prints for labels with tha
 {{- $yaml := "" -}}
 {{- with $a -}}{{- $yaml = toYaml . -}}{{- end -}}
 {{- $_ := set .jobchartsMemo "annotations" $yaml -}}
+{{- $_ := set .jobchartsMemo "annotationsDict" $a -}}
 {{- end -}}
 {{- .jobchartsMemo.annotations -}}
 {{- end -}}
 
-{{- /* spark-app.metadata: call with (dict "ctx" $ "name" "..." "component" "..."). */ -}}
+{{- /*
+spark-app.metadata: call with (dict "ctx" $ "name" "..." "component" "..."), plus
+"kubeScoreIgnore" (the output of spark-app.kubeScoreIgnore) on the objects that have pods.
+*/ -}}
 {{- define "spark-app.metadata" -}}
 name: {{ .name | toYaml }}
 labels:
   {{- include "spark-app.labels" . | nindent 2 }}
-{{- with include "spark-app.annotations" .ctx }}
+{{- $annotations := include "spark-app.annotations" .ctx -}}
+{{- with get . "kubeScoreIgnore" -}}
+{{- $a := dict -}}
+{{- range $k, $v := $.ctx.jobchartsMemo.annotationsDict -}}{{- $_ := set $a $k $v -}}{{- end -}}
+{{- /* a commonAnnotations kube-score/ignore keeps its checks */ -}}
+{{- $_ := set $a "kube-score/ignore" (without (list (get $a "kube-score/ignore") .) "" | join ",") -}}
+{{- $annotations = toYaml $a -}}
+{{- end }}
+{{- with $annotations }}
 annotations:
   {{- . | nindent 2 }}
 {{- end }}
+{{- end -}}
+
+{{- /*
+spark-app.kubeScoreIgnore lists, comma-separated, the kube-score checks that the object
+running a component's pods (driver or test) is exempt from, for its kube-score/ignore
+annotation; empty when none applies. Each exemption is a deliberate choice, explained in
+docs/security.md ("kube-score"), and only where the check would fire:
+- container-security-context-user-group-id: the pods run as the image's spark user, 185,
+  who owns its files; Hadoop's UserGroupInformation needs the passwd entry.
+- container-image-pull-policy: images are pinned, so IfNotPresent; only while a container
+  of the pod has a policy other than Always (imagePullPolicy, or a podTemplate container's).
+- container-ephemeral-storage-request-and-limit (driver): Spark's scratch space in /tmp is
+  as large as the job makes it (the test pod has a limit).
+Call with (dict "ctx" $ "component" "driver").
+*/ -}}
+{{- define "spark-app.kubeScoreIgnore" -}}
+{{- $v := .ctx.Values -}}
+{{- $driver := eq .component "driver" -}}
+{{- $checks := list "container-security-context-user-group-id" -}}
+{{- $pull := ne $v.imagePullPolicy "Always" -}}
+{{- if $driver -}}
+{{- range concat ($v.podTemplate.driver.initContainers | default list) ($v.podTemplate.driver.sidecars | default list) -}}
+{{- if ne (get . "imagePullPolicy" | default "") "Always" -}}{{- $pull = true -}}{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if $pull -}}
+{{- $checks = append $checks "container-image-pull-policy" -}}
+{{- end -}}
+{{- if $driver -}}
+{{- $checks = append $checks "container-ephemeral-storage-request-and-limit" -}}
+{{- end -}}
+{{- join "," $checks -}}
 {{- end -}}
 
 {{- /* spark-app.mi turns a memory quantity in Mi or Gi into whole MiB. */ -}}

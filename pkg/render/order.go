@@ -23,6 +23,11 @@ func installOrder(files map[string]string) (generic, hooks []Manifest, err error
 		return generic, hooks, nil
 	}
 	// Anything unusual, errors included, is Helm's to read in full and report.
+	return helmInstallOrder(files)
+}
+
+// helmInstallOrder is Helm's own sort of the full documents.
+func helmInstallOrder(files map[string]string) (generic, hooks []Manifest, err error) {
 	hs, ms, err := releaseutil.SortManifests(files, nil, releaseutil.InstallOrder)
 	if err != nil {
 		return nil, nil, err

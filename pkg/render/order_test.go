@@ -12,25 +12,9 @@ import (
 	"helm.sh/helm/v3/pkg/releaseutil"
 )
 
-// helmOrder is what installOrder must equal: Helm's sorter over the full documents.
-func helmOrder(t *testing.T, files map[string]string) (generic, hooks []Manifest, err error) {
-	t.Helper()
-	hs, ms, err := releaseutil.SortManifests(files, nil, releaseutil.InstallOrder)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, m := range ms {
-		generic = append(generic, Manifest{Source: m.Name, Kind: m.Head.Kind, Name: headName(m.Head), Content: m.Content})
-	}
-	for _, h := range hs {
-		hooks = append(hooks, Manifest{Source: h.Path, Kind: h.Kind, Name: h.Name, Content: h.Manifest, Hook: true})
-	}
-	return generic, hooks, nil
-}
-
 func assertHelmOrder(t *testing.T, files map[string]string) {
 	t.Helper()
-	wantG, wantH, wantErr := helmOrder(t, files)
+	wantG, wantH, wantErr := helmInstallOrder(files) // what installOrder must equal
 	gotG, gotH, gotErr := installOrder(files)
 	if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
 		t.Fatalf("error: got %v, Helm's sorter %v", gotErr, wantErr)
@@ -63,34 +47,9 @@ func TestInstallOrderMatchesHelmOnTheCharts(t *testing.T) {
 	}
 	examples, _ := filepath.Glob("../../examples/*.yaml")
 	paths = append(paths, examples...)
-	s := Settings{GitCommit: "0123456789abcdef0123456789abcdef01234567"}
-	caps, err := capabilities("")
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, p := range paths {
 		t.Run(p, func(t *testing.T) {
-			j, err := Prepare(p, s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ch, err := LoadChart(j.Chart)
-			if err != nil {
-				t.Fatal(err)
-			}
-			vals, err := helmValues(j.Values)
-			if err != nil {
-				t.Fatal(err)
-			}
-			top, err := chartutil.ToRenderValues(ch, vals, chartutil.ReleaseOptions{Name: j.Release, Namespace: j.Namespace, IsInstall: true}, caps)
-			if err != nil {
-				t.Fatal(err)
-			}
-			files, err := engine.Engine{Strict: true}.Render(ch, top)
-			if err != nil {
-				t.Fatal(err)
-			}
-			delete(files, ch.Name()+"/templates/NOTES.txt") // as render does
+			files := engineFiles(t, p)
 			assertHelmOrder(t, files)
 			if _, _, ok := installOrderByHeads(files); !ok {
 				t.Error("the chart's documents were parsed in full: their heads should be cut")
@@ -154,40 +113,41 @@ func TestInstallOrderReadsOnlyHeads(t *testing.T) {
 	}
 }
 
-// engineFiles renders the example job's templates, as render hands them to the sorter.
-func engineFiles(b *testing.B) map[string]string {
+// engineFiles renders a descriptor's templates, as render hands them to the sorter.
+func engineFiles(tb testing.TB, path string) map[string]string {
+	tb.Helper()
 	s := Settings{GitCommit: "0123456789abcdef0123456789abcdef01234567"}
-	j, err := Prepare("../../examples/clickstream-enricher.yaml", s)
+	j, err := Prepare(path, s)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	lc, err := sharedChart(j.Chart)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	vals, err := helmValues(j.Values)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	caps, err := capabilities("")
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	top, err := chartutil.ToRenderValues(lc.chart, vals, chartutil.ReleaseOptions{Name: j.Release, Namespace: j.Namespace, IsInstall: true}, caps)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	files, err := engine.Engine{Strict: true}.Render(lc.chart, top)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	delete(files, lc.chart.Name()+"/templates/NOTES.txt")
+	delete(files, lc.chart.Name()+"/templates/NOTES.txt") // as render does
 	return files
 }
 
 // BenchmarkSortHelm is the baseline for BenchmarkInstallOrder: Helm's sorter on full documents.
 func BenchmarkSortHelm(b *testing.B) {
-	files := engineFiles(b)
+	files := engineFiles(b, "../../examples/clickstream-enricher.yaml")
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, _, err := releaseutil.SortManifests(files, nil, releaseutil.InstallOrder); err != nil {
@@ -197,7 +157,7 @@ func BenchmarkSortHelm(b *testing.B) {
 }
 
 func BenchmarkInstallOrder(b *testing.B) {
-	files := engineFiles(b)
+	files := engineFiles(b, "../../examples/clickstream-enricher.yaml")
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, _, err := installOrder(files); err != nil {

@@ -79,7 +79,6 @@ func (v *validator) sparkApp(a *SparkApp) {
 			return fmt.Sprintf("the driver pod is named %s-<7 hex>-<5 random>, and Spark uses the driver pod's name as the executor pod name prefix, which may have at most 47 characters", name)
 		},
 	})
-	v.appArmorAnnotations("metadata.annotations", a.Metadata.Annotations)
 	v.sparkVersion(s.SparkVersion)
 	v.sparkImages(s)
 	v.sparkAppSection(s.App)

@@ -125,7 +125,6 @@ func (v *validator) flinkJob(f *FlinkJob) {
 			return fmt.Sprintf("the longest derived object name, %s-taskmanager, must stay within Kubernetes' 63 (derived names: -jobmanager, -taskmanager, -config, -zetcd)", name)
 		},
 	})
-	v.appArmorAnnotations("metadata.annotations", f.Metadata.Annotations)
 	v.flinkVersion(s.FlinkVersion)
 	v.images(s)
 	v.job(s)
@@ -193,6 +192,8 @@ func (v *validator) annotations(path string, annotations map[string]string) {
 			v.errorf(path+"."+key, "%q is not a valid annotation key: %s", key, msg)
 		}
 	}
+	// Both the objects' and the pods' annotations reach the pods.
+	v.appArmorAnnotations(path, annotations)
 }
 
 func (v *validator) flinkVersion(s string) {
@@ -795,7 +796,6 @@ func (v *validator) podTemplate(base string, pt *PodTemplate, rules podTemplateR
 	v.labels(base+".nodeSelector", pt.NodeSelector)
 	v.labels(base+".labels", pt.Labels)
 	v.annotations(base+".annotations", pt.Annotations)
-	v.appArmorAnnotations(base+".annotations", pt.Annotations)
 	v.podSecurity(base, pt)
 }
 

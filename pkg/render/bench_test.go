@@ -15,6 +15,18 @@ import (
 
 const benchDescriptor = "../../examples/clickstream-enricher.yaml"
 
+var benchSettings = render.Settings{GitCommit: "0123456789abcdef"}
+
+// benchJob is the benchmark descriptor, prepared.
+func benchJob(b *testing.B) *render.Job {
+	b.Helper()
+	j, err := render.Prepare(benchDescriptor, benchSettings)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return j
+}
+
 func BenchmarkLoadDescriptor(b *testing.B) {
 	data, err := os.ReadFile(benchDescriptor)
 	if err != nil {
@@ -56,7 +68,7 @@ func BenchmarkValues(b *testing.B) {
 
 // BenchmarkPrepare is load + validate + values from the file.
 func BenchmarkPrepare(b *testing.B) {
-	s := render.Settings{GitCommit: "0123456789abcdef"}
+	s := benchSettings
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := render.Prepare(benchDescriptor, s); err != nil {
@@ -67,11 +79,7 @@ func BenchmarkPrepare(b *testing.B) {
 
 // BenchmarkRenderJob is what gen render spends on one job after Prepare: chart, engine, sort, stream.
 func BenchmarkRenderJob(b *testing.B) {
-	s := render.Settings{GitCommit: "0123456789abcdef"}
-	j, err := render.Prepare(benchDescriptor, s)
-	if err != nil {
-		b.Fatal(err)
-	}
+	s, j := benchSettings, benchJob(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		ms, err := j.Render(s)
@@ -84,11 +92,7 @@ func BenchmarkRenderJob(b *testing.B) {
 
 // BenchmarkHelmEngineFloor is Helm's engine alone on a chart loaded once: the floor.
 func BenchmarkHelmEngineFloor(b *testing.B) {
-	s := render.Settings{GitCommit: "0123456789abcdef"}
-	j, err := render.Prepare(benchDescriptor, s)
-	if err != nil {
-		b.Fatal(err)
-	}
+	j := benchJob(b)
 	raw, err := j.ValuesYAML()
 	if err != nil {
 		b.Fatal(err)
@@ -116,11 +120,7 @@ func BenchmarkHelmEngineFloor(b *testing.B) {
 
 // BenchmarkRenderJobShared is the batch's render of one job: chart and schema shared.
 func BenchmarkRenderJobShared(b *testing.B) {
-	s := render.Settings{GitCommit: "0123456789abcdef"}
-	j, err := render.Prepare(benchDescriptor, s)
-	if err != nil {
-		b.Fatal(err)
-	}
+	s, j := benchSettings, benchJob(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		ms, err := render.RenderShared(j, s)

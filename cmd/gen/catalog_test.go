@@ -203,6 +203,15 @@ func catalog() []catalogCase {
 		{"spark-conf-null", "SparkApp", "a sparkConf value that is null",
 			catalogSpark + "  sparkConf:\n    spark.sql.shuffle.partitions:\n",
 			"FILE:12:34: spec.sparkConf.spark.sql.shuffle.partitions: expected a value (string, number or boolean), got null"},
+		{"spark-hadoop-conf-control-character", "SparkApp", "a control character in a Hadoop property (found by FuzzRender: it made the ConfigMap unreadable)",
+			catalogSpark + "  hadoopConf:\n    fs.s3a.aws.credentials.provider: \"\\b\"\n",
+			"FILE:12:38: spec.hadoopConf.fs.s3a.aws.credentials.provider: the value contains the invisible character U+0008 at byte 0; only printable text, tabs and newlines are allowed"},
+		{"flink-conf-line-separator-key", "FlinkJob", "a line separator in a configuration key, which starts a new line for YAML 1.1 readers",
+			catalogFlink + "  flinkConfiguration:\n    \"pipeline.name\\Lstate.backend.type\": x\n",
+			`FILE:11:5: spec.flinkConfiguration: the key "pipeline.name\u2028state.backend.type" contains the invisible character U+2028 at byte 13; only printable text, tabs and newlines are allowed`},
+		{"flink-args-terminal-escape", "FlinkJob", "a terminal escape sequence in a job argument",
+			catalogFlink + "    args: [\"\\e]0;owned\\a\"]\n",
+			"FILE:10:12: spec.job.args[0]: the value contains the invisible character U+001B at byte 0; only printable text, tabs and newlines are allowed"},
 
 		// ---- numbers out of range ----
 		{"flink-negative-replicas", "FlinkJob", "negative TaskManager replicas",

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -174,6 +176,9 @@ func (dc *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	}
 	n = resolve(n)
 	t := v.Type()
+	if n.Kind == yaml.ScalarNode && !dc.printable(n, path, "the value") {
+		return
+	}
 
 	if t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(jsonUnmarshalerType) {
 		dc.decodeViaJSON(n, v, path)
@@ -248,6 +253,26 @@ func (dc *decoder) decodeString(n *yaml.Node, v reflect.Value, path string) {
 	default:
 		dc.fail(n, path, "expected a string, got %s; quote it (%s) to keep it as text", describe(n), strconv.Quote(n.Value))
 	}
+}
+
+// printable refuses text with a character other than printable ones, tab and
+// newline: the charts write descriptor text into line-based files inside YAML
+// block scalars (flink-conf.yaml, spark-defaults.conf), where a control character
+// makes the manifest unreadable and a line separator starts a new property, and
+// an escape sequence would reach the terminals that print errors and diffs.
+func (dc *decoder) printable(n *yaml.Node, path, what string) bool {
+	if !utf8.ValidString(n.Value) {
+		dc.fail(n, path, "%s is not valid UTF-8", what)
+		return false
+	}
+	for i, r := range n.Value {
+		if r == '\t' || r == '\n' || !(unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\ufffe' || r == '\uffff') {
+			continue
+		}
+		dc.fail(n, path, "%s contains the invisible character %U at byte %d; only printable text, tabs and newlines are allowed", what, r, i)
+		return false
+	}
+	return true
 }
 
 // integerRE is a decimal integer, which yaml.v3 tags !!float when it does not
@@ -410,6 +435,9 @@ func (dc *decoder) entries(n *yaml.Node, path string) []entry {
 		}
 		if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!null" {
 			dc.fail(k, path, "mapping keys must be strings, got %s", describe(k))
+			continue
+		}
+		if !dc.printable(n.Content[i], path, "the key "+strconv.Quote(k.Value)) {
 			continue
 		}
 		if first, dup := seen[k.Value]; dup {

@@ -198,6 +198,29 @@ func TestParseErrors(t *testing.T) {
 			want: []string{`nested deeper than 64 levels`},
 		},
 		{
+			name: "control character in a configuration value",
+			yaml: header + "  flinkConfiguration:\n    pipeline.name: \"a\\bb\"\n",
+			want: []string{`t.yaml:11:20: spec.flinkConfiguration.pipeline.name: the value contains the invisible character U+0008 at byte 1; only printable text, tabs and newlines are allowed`},
+		},
+		{
+			name: "line separator in a key",
+			yaml: header + "  flinkConfiguration:\n    \"a\\Lb\": c\n",
+			want: []string{`t.yaml:11:5: spec.flinkConfiguration: the key "a\u2028b" contains the invisible character U+2028 at byte 1`},
+		},
+		{
+			name: "escape sequence in a list item",
+			yaml: header + "    args: [\"\\e[31mred\"]\n",
+			want: []string{`t.yaml:10:12: spec.job.args[0]: the value contains the invisible character U+001B at byte 0`},
+		},
+		{
+			name: "carriage return and NEL",
+			yaml: header + "    args: [\"a\\rb\", \"c\\Nd\"]\n",
+			want: []string{
+				`t.yaml:10:12: spec.job.args[0]: the value contains the invisible character U+000D at byte 1`,
+				`t.yaml:10:20: spec.job.args[1]: the value contains the invisible character U+0085 at byte 1`,
+			},
+		},
+		{
 			name: "file too large",
 			yaml: header + "  # " + strings.Repeat("x", MaxFileSize) + "\n",
 			want: []string{`t.yaml:1:1: file is larger than 262144 bytes (256 KiB); a descriptor is a small file (real ones are a few KiB)`},

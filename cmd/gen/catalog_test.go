@@ -212,6 +212,15 @@ func catalog() []catalogCase {
 		{"flink-args-terminal-escape", "FlinkJob", "a terminal escape sequence in a job argument",
 			catalogFlink + "    args: [\"\\e]0;owned\\a\"]\n",
 			"FILE:10:12: spec.job.args[0]: the value contains the invisible character U+001B at byte 0; only printable text, tabs and newlines are allowed"},
+		{"spark-conf-key-separator", "SparkApp", "a key with '=': Java properties end the key there, which would set the chart's executor pod template",
+			catalogSpark + "  sparkConf:\n    spark.kubernetes.executor.podTemplateFile=/tmp/t.yaml: x\n",
+			`FILE:12:5: spec.sparkConf.spark.kubernetes.executor.podTemplateFile=/tmp/t.yaml: "spark.kubernetes.executor.podTemplateFile=/tmp/t.yaml" is not a Spark property: keys are non-empty, without whitespace, '=', ':' or '\' (spark-defaults.conf is a Java properties file, where these end or escape a key)`},
+		{"flink-conf-quoted-key", "FlinkJob", "a key in quotes, which config.yaml would read as the chart's own key",
+			catalogFlink + "  flinkConfiguration:\n    '\"high-availability.type\"': NONE\n",
+			`FILE:11:5: spec.flinkConfiguration."high-availability.type": "\"high-availability.type\"" is not a Flink configuration key: keys are words of letters, digits, '-' and '_' joined by dots, starting with a letter, e.g. pipeline.name`},
+		{"flink-conf-comment-in-value-1.18", "FlinkJob", "a '#' in a value for Flink 1.18, whose flink-conf.yaml parser would cut it off",
+			flinkWith(`flinkVersion: "1.20"`, `flinkVersion: "1.18"`) + "  flinkConfiguration:\n    pipeline.name: clicks#2\n",
+			"FILE:11:5: spec.flinkConfiguration.pipeline.name: Flink 1.18 reads flink-conf.yaml line by line and drops everything from '#' on as a comment, so this value cannot be written; Flink 1.19 and newer read config.yaml as YAML, where it can"},
 
 		// ---- numbers out of range ----
 		{"flink-negative-replicas", "FlinkJob", "negative TaskManager replicas",

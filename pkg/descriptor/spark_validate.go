@@ -288,8 +288,8 @@ func (v *validator) dynamicAllocation(s *SparkAppSpec) {
 
 // confKey checks the syntax of a property key and reports whether it is usable.
 func (v *validator) confKey(path, key, what string) bool {
-	if key == "" || strings.IndexFunc(key, isSpace) >= 0 {
-		v.errorf(path, "%q is not a %s: keys are non-empty, without whitespace", key, what)
+	if key == "" || strings.IndexFunc(key, isSpace) >= 0 || strings.ContainsAny(key, `=:\`) {
+		v.errorf(path, "%q is not a %s: keys are non-empty, without whitespace, '=', ':' or '\\' (spark-defaults.conf is a Java properties file, where these end or escape a key)", key, what)
 		return false
 	}
 	return true

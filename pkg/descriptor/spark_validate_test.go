@@ -285,6 +285,17 @@ func TestValidateSparkApp(t *testing.T) {
 			want: `t.yaml:13:5: spec.sparkConf.spark.sql. x: "spark.sql. x" is not a Spark property: keys are non-empty, without whitespace`,
 		},
 		{
+			// Java properties end a key at '=' or ':' and read '\\' as an escape: either could name a chart key
+			name: "sparkConf key with a separator",
+			yaml: sparkHeader + "  sparkConf:\n    spark.kubernetes.executor.podTemplateFile=/tmp/x: y\n",
+			want: `t.yaml:13:5: spec.sparkConf.spark.kubernetes.executor.podTemplateFile=/tmp/x: "spark.kubernetes.executor.podTemplateFile=/tmp/x" is not a Spark property: keys are non-empty, without whitespace, '=', ':' or '\' (spark-defaults.conf is a Java properties file, where these end or escape a key)`,
+		},
+		{
+			name: "hadoopConf key with an escape",
+			yaml: sparkHeader + "  hadoopConf:\n    'fs.s3a\\u002eendpoint': y\n",
+			want: `t.yaml:13:5: spec.hadoopConf.fs.s3a\u002eendpoint: "fs.s3a\\u002eendpoint" is not a Hadoop property: keys are non-empty, without whitespace, '=', ':' or '\'`,
+		},
+		{
 			name: "sparkConf value on two lines",
 			yaml: sparkHeader + "  sparkConf:\n    spark.executor.extraJavaOptions: |\n      -XX:+UseG1GC\n      -Xss4m\n",
 			want: `t.yaml:13:5: spec.sparkConf.spark.executor.extraJavaOptions: the value spans several lines; Spark properties are single lines, so write it on one line`,

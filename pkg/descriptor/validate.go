@@ -626,6 +626,14 @@ func (v *validator) metrics(m *Metrics) {
 	}
 }
 
+// flinkKeyRE is the shape of Flink's option keys. It keeps a key a plain YAML
+// string in config.yaml (no quotes, anchors, tags or flow syntax that would make
+// it another key or no key) and one token in flink-conf.yaml.
+var flinkKeyRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$`)
+
+// yamlWordRE matches the plain words YAML 1.1 (Flink's parser) reads as booleans or null.
+var yamlWordRE = regexp.MustCompile(`^(?i:y|n|yes|no|true|false|on|off|null)$`)
+
 // Up to Flink 1.18 the Java 17 flags go into env.java.opts.all; from 1.19 into
 // env.java.default-opts.all, which leaves env.java.opts.all to the user.
 const javaOptsAllKey = "env.java.opts.all"
@@ -635,8 +643,8 @@ var javaDefaultOptsSince = flink.MustParseVersion("1.19")
 func (v *validator) flinkConfiguration(conf map[string]Scalar) {
 	for _, key := range sortedKeys(conf) {
 		path := "spec.flinkConfiguration." + key
-		if key == "" || strings.ContainsAny(key, ": \t\r\n") {
-			v.errorf(path, "%q is not a Flink configuration key: keys are non-empty, without whitespace or ':'", key)
+		if !flinkKeyRE.MatchString(key) || yamlWordRE.MatchString(key) {
+			v.errorf(path, "%q is not a Flink configuration key: keys are words of letters, digits, '-' and '_' joined by dots, starting with a letter, e.g. pipeline.name", key)
 			continue
 		}
 		if field, owned := flink.OwnedKey(key); owned {
@@ -658,8 +666,14 @@ func (v *validator) flinkConfiguration(conf map[string]Scalar) {
 		if v.credentialValue(path, string(conf[key])) {
 			continue
 		}
-		if strings.ContainsAny(string(conf[key]), "\r\n") {
+		switch value := string(conf[key]); {
+		case strings.ContainsAny(value, "\r\n"):
 			v.errorf(path, "the value spans several lines; Flink's configuration file is line based, so write it on one line")
+		case !v.versionKnown || flink.SupportsStandardYAML(v.version):
+		case strings.Contains(value, "#"):
+			v.errorf(path, "Flink %s reads flink-conf.yaml line by line and drops everything from '#' on as a comment, so this value cannot be written; Flink %s and newer read config.yaml as YAML, where it can", v.version, flink.StandardYAMLMinVersion)
+		case strings.TrimSpace(value) == "":
+			v.errorf(path, "Flink %s skips a flink-conf.yaml line with an empty value, so this key would not be set; remove it or give it a value", v.version)
 		}
 	}
 }

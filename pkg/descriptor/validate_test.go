@@ -29,6 +29,19 @@ func TestValidDescriptor(t *testing.T) {
 	assert.Empty(t, minimal.Validate(Options{}))
 }
 
+// TestFlinkConfigurationAccepts keeps the key and value rules from refusing real options.
+func TestFlinkConfigurationAccepts(t *testing.T) {
+	for _, text := range []string{
+		header + "  flinkConfiguration:\n    taskmanager.network.memory-fraction: 0.2\n    containerized.taskmanager.env.MY_VAR: x\n    metrics.reporter.prom_2.port: 9250\n",
+		header + "  flinkConfiguration:\n    pipeline.name: 'clicks #2: the \"second\" run'\n    pipeline.jar-dir: ''\n",
+		with(`flinkVersion: "1.20"`, `flinkVersion: "1.18"`) + "  flinkConfiguration:\n    pipeline.name: 'clicks: 2 & more'\n",
+	} {
+		doc, err := Parse("t.yaml", []byte(text))
+		require.NoError(t, err)
+		assert.Empty(t, doc.Validate(Options{}), text)
+	}
+}
+
 func TestValidate(t *testing.T) {
 	tests := []struct {
 		name string
@@ -392,7 +405,38 @@ func TestValidate(t *testing.T) {
 		{
 			name: "flink configuration key with a space",
 			yaml: header + "  flinkConfiguration:\n    \"web timeout\": 1000\n",
-			want: `t.yaml:11:5: spec.flinkConfiguration.web timeout: "web timeout" is not a Flink configuration key: keys are non-empty, without whitespace or ':'`,
+			want: `t.yaml:11:5: spec.flinkConfiguration.web timeout: "web timeout" is not a Flink configuration key: keys are words of letters, digits, '-' and '_' joined by dots, starting with a letter, e.g. pipeline.name`,
+		},
+		{
+			// config.yaml would read the quotes as YAML and see the chart's own key twice
+			name: "flink configuration key in quotes",
+			yaml: header + "  flinkConfiguration:\n    '\"high-availability.type\"': NONE\n",
+			want: `t.yaml:11:5: spec.flinkConfiguration."high-availability.type": "\"high-availability.type\"" is not a Flink configuration key`,
+		},
+		{
+			name: "flink configuration key that is a YAML anchor",
+			yaml: header + "  flinkConfiguration:\n    '&a': x\n",
+			want: `t.yaml:11:5: spec.flinkConfiguration.&a: "&a" is not a Flink configuration key`,
+		},
+		{
+			name: "flink configuration key YAML 1.1 reads as a boolean",
+			yaml: header + "  flinkConfiguration:\n    'On': x\n",
+			want: `t.yaml:11:5: spec.flinkConfiguration.On: "On" is not a Flink configuration key`,
+		},
+		{
+			name: "flink configuration key with an empty word",
+			yaml: header + "  flinkConfiguration:\n    pipeline..name: x\n",
+			want: `t.yaml:11:5: spec.flinkConfiguration.pipeline..name: "pipeline..name" is not a Flink configuration key`,
+		},
+		{
+			name: "flink configuration empty value before 1.19",
+			yaml: with(`flinkVersion: "1.20"`, `flinkVersion: "1.16"`) + "  flinkConfiguration:\n    pipeline.name: ' '\n",
+			want: `t.yaml:11:5: spec.flinkConfiguration.pipeline.name: Flink 1.16 skips a flink-conf.yaml line with an empty value, so this key would not be set; remove it or give it a value`,
+		},
+		{
+			name: "flink configuration value with # before 1.19",
+			yaml: with(`flinkVersion: "1.20"`, `flinkVersion: "1.18"`) + "  flinkConfiguration:\n    pipeline.name: clicks#2\n",
+			want: `t.yaml:11:5: spec.flinkConfiguration.pipeline.name: Flink 1.18 reads flink-conf.yaml line by line and drops everything from '#' on as a comment, so this value cannot be written; Flink 1.19 and newer read config.yaml as YAML, where it can`,
 		},
 		{
 			name: "flink configuration value on two lines",

@@ -34,6 +34,10 @@ var (
 	// RuntimeModeMinVersion is the first release with execution.runtime-mode
 	// (batch execution of DataStream programs, FLIP-134).
 	RuntimeModeMinVersion = Version{Major: 1, Minor: 12}
+	// StandardYAMLMinVersion is the first release that reads config.yaml as standard
+	// YAML (FLIP-366); before, flink-conf.yaml is read line by line, a line split at
+	// its first ": " and cut at its first '#', so a value cannot contain '#'.
+	StandardYAMLMinVersion = Version{Major: 1, Minor: 19}
 )
 
 // ParseVersion parses "MAJOR.MINOR" or "MAJOR.MINOR.PATCH"; the patch is ignored.
@@ -55,6 +59,10 @@ func SupportsKubernetesHA(v Version) bool { return v.AtLeast(KubernetesHAMinVers
 func SupportsExponentialDelayRestart(v Version) bool {
 	return v.AtLeast(ExponentialDelayRestartMinVersion)
 }
+
+// SupportsStandardYAML reports whether v reads its configuration as standard YAML
+// (config.yaml) rather than flink-conf.yaml's line format.
+func SupportsStandardYAML(v Version) bool { return v.AtLeast(StandardYAMLMinVersion) }
 
 // SupportsRuntimeMode reports whether v understands execution.runtime-mode.
 func SupportsRuntimeMode(v Version) bool { return v.AtLeast(RuntimeModeMinVersion) }

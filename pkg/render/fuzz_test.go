@@ -118,7 +118,9 @@ var fuzzSettings = render.Settings{KubeVersion: render.DefaultKubeVersion, GitCo
 //   - nothing panics;
 //   - a refused descriptor is refused with positioned problems (a descriptor.ErrorList);
 //   - an accepted descriptor renders; its manifests decode strictly into k8s.io/api
-//     types, carry valid object metadata, and every pod passes Pod Security restricted.
+//     types, carry valid object metadata, and every pod passes Pod Security restricted;
+//   - the engine, reading the rendered configuration file its own way, finds every
+//     flinkConfiguration/sparkConf/hadoopConf entry with its value as written.
 //
 // A failure on an accepted descriptor is a validation gap (refuse it with a clear
 // message) or a chart bug.
@@ -185,6 +187,7 @@ func FuzzRender(f *testing.F) {
 		rendertest.DecodeStrict(t, ms)
 		checkObjectMeta(t, ms)
 		checkPods(t, ms)
+		rendertest.CheckConfigEntries(t, ms, job.Doc)
 	})
 }
 

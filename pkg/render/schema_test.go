@@ -39,3 +39,37 @@ func TestChartSchemasKeepConfigFilesLineBased(t *testing.T) {
 		}
 	}
 }
+
+// TestChartsRefuseEntriesTheEngineWouldMisread covers the rest of what the descriptor
+// refuses about configuration entries, for a hand-written values file: keys that are
+// not plain option names (config.yaml would read quotes or YAML syntax, a properties
+// file ends a key at '=' or ':'), and values flink-conf.yaml cannot hold.
+func TestChartsRefuseEntriesTheEngineWouldMisread(t *testing.T) {
+	opts := render.Options{ReleaseName: "schema", Namespace: "default", KubeVersion: render.DefaultKubeVersion}
+	for _, tt := range []struct {
+		chart  string
+		values map[string]any
+		want   string
+	}{
+		{"flink-job", map[string]any{"flinkConfiguration": map[string]any{`"high-availability.type"`: "NONE"}}, "flinkConfiguration"},
+		{"flink-job", map[string]any{"flinkConfiguration": map[string]any{"&a": "x"}}, "flinkConfiguration"},
+		{"flink-job", map[string]any{"flinkConfiguration": map[string]any{"on": "x"}}, "flinkConfiguration"},
+		{"flink-job", map[string]any{"flinkVersion": "1.18", "flinkConfiguration": map[string]any{"pipeline.name": "a#b"}}, "drops everything from '#' on"},
+		{"flink-job", map[string]any{"flinkVersion": "1.18", "flinkConfiguration": map[string]any{"pipeline.name": " "}}, "skips a flink-conf.yaml line with an empty value"},
+		{"spark-app", map[string]any{"sparkConf": map[string]any{"spark.kubernetes.executor.podTemplateFile=/x": "y"}}, "sparkConf"},
+		{"spark-app", map[string]any{"hadoopConf": map[string]any{`fs.s3a\u002eendpoint`: "y"}}, "hadoopConf"},
+		{"spark-app", map[string]any{"hadoopConf": map[string]any{"fs.s3a:endpoint": "y"}}, "hadoopConf"},
+	} {
+		ch, err := render.LoadChart(tt.chart)
+		require.NoError(t, err)
+		_, err = render.Render(ch, tt.values, opts)
+		if assert.Error(t, err, "%s %v", tt.chart, tt.values) {
+			assert.Contains(t, err.Error(), tt.want)
+		}
+	}
+	// The same values are fine where the engine reads them as written.
+	ch, err := render.LoadChart("flink-job")
+	require.NoError(t, err)
+	_, err = render.Render(ch, map[string]any{"flinkVersion": "1.19", "flinkConfiguration": map[string]any{"pipeline.name": "a#b", "pipeline.jar-dir": ""}}, opts)
+	assert.NoError(t, err)
+}

@@ -59,6 +59,7 @@ func TestGolden(t *testing.T) {
 			rendertest.DecodeStrict(t, ms)
 			rendertest.CheckPodSecurity(t, ms)
 			rendertest.CheckContainers(t, ms)
+			rendertest.CheckConfigEntries(t, ms, job.Doc)
 		})
 	}
 }

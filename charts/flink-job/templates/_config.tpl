@@ -138,7 +138,18 @@ toYaml/fromYaml round trip to look like what the ConfigMap and the checksum seri
 {{- if hasKey $conf $k -}}
 {{- fail (printf "flinkConfiguration.%s is set by the chart from its own values (see values.yaml); remove it from flinkConfiguration" $k) -}}
 {{- end -}}
-{{- $_ := set $conf $k (include "flink-job.scalar" $val) -}}
+{{- if regexMatch "^(?i:y|n|yes|no|true|false|on|off|null)$" $k -}}
+{{- fail (printf "flinkConfiguration.%s: not a Flink configuration key (YAML reads it as a boolean or null); keys look like pipeline.name" $k) -}}
+{{- end -}}
+{{- $text := include "flink-job.scalar" $val -}}
+{{- if not (include "flink-job.atLeast" (list $ "1.19")) -}}
+{{- if contains "#" $text -}}
+{{- fail (printf "flinkConfiguration.%s: Flink %s reads flink-conf.yaml line by line and drops everything from '#' on as a comment, so this value cannot be written; Flink 1.19 and newer read config.yaml as YAML, where it can" $k $.Values.flinkVersion) -}}
+{{- else if not (trim $text) -}}
+{{- fail (printf "flinkConfiguration.%s: Flink %s skips a flink-conf.yaml line with an empty value, so this key would not be set; remove it or give it a value" $k $.Values.flinkVersion) -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set $conf $k $text -}}
 {{- end -}}
 {{- $_ := set .jobchartsMemo "flinkConfig" $conf -}}
 {{- end -}}

@@ -12,7 +12,7 @@ import (
 )
 
 func configMap(key, text string) render.Manifest {
-	return render.Manifest{Name: "x-conf", Source: "configmap.yaml", Content: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x-conf\ndata:\n  " + key + ": |\n" + indent(text)}
+	return render.Manifest{Name: "x-conf", Source: "configmap.yaml", Content: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x-conf\ndata:\n  " + key + ": |\n    " + strings.ReplaceAll(text, "\n", "\n    ") + "\n"}
 }
 
 // TestCheckConfigEntriesReadsLikeTheEngines shows the check failing on each way a

@@ -221,6 +221,9 @@ func catalog() []catalogCase {
 		{"flink-conf-comment-in-value-1.18", "FlinkJob", "a '#' in a value for Flink 1.18, whose flink-conf.yaml parser would cut it off",
 			flinkWith(`flinkVersion: "1.20"`, `flinkVersion: "1.18"`) + "  flinkConfiguration:\n    pipeline.name: clicks#2\n",
 			"FILE:11:5: spec.flinkConfiguration.pipeline.name: Flink 1.18 reads flink-conf.yaml line by line and drops everything from '#' on as a comment, so this value cannot be written; Flink 1.19 and newer read config.yaml as YAML, where it can"},
+		{"flink-volume-without-source", "FlinkJob", "a volume with no source, which Kubernetes would silently turn into an emptyDir (found by FuzzRender)",
+			catalogFlink + "  podTemplate:\n    volumes:\n      - name: spill\n",
+			"FILE:12:9: spec.podTemplate.volumes[0]: no volume source; set one of configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected, secret, e.g. emptyDir: {} for scratch space"},
 
 		// ---- numbers out of range ----
 		{"flink-negative-replicas", "FlinkJob", "negative TaskManager replicas",

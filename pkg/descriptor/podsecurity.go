@@ -52,14 +52,26 @@ func (v *validator) podSecurity(base string, pt *PodTemplate) {
 	}
 }
 
-// volumeSource refuses volume types outside RestrictedVolumeTypes.
+// volumeSource refuses volume types outside RestrictedVolumeTypes, and a volume
+// with no source or several (Kubernetes would refuse several, and default none to
+// an emptyDir the descriptor does not show).
 func (v *validator) volumeSource(path string, src corev1.VolumeSource) {
 	rv := reflect.ValueOf(src)
+	var names []string
 	for i := 0; i < rv.NumField(); i++ {
-		if rv.Field(i).IsNil() {
-			continue
+		if !rv.Field(i).IsNil() {
+			name, _, _ := strings.Cut(rv.Type().Field(i).Tag.Get("json"), ",")
+			names = append(names, name)
 		}
-		name, _, _ := strings.Cut(rv.Type().Field(i).Tag.Get("json"), ",")
+	}
+	switch len(names) {
+	case 0:
+		v.errorf(path, "no volume source; set one of %s, e.g. emptyDir: {} for scratch space", strings.Join(RestrictedVolumeTypes, ", "))
+	case 1:
+	default:
+		v.errorf(path, "%d volume sources (%s); a volume has exactly one", len(names), strings.Join(names, ", "))
+	}
+	for _, name := range names {
 		if slices.Contains(RestrictedVolumeTypes, name) {
 			continue
 		}

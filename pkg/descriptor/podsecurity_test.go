@@ -57,3 +57,19 @@ func TestUserContainerResources(t *testing.T) {
 t.yaml:13:86: spec.podTemplate.sidecars[1].resources.requests.memory: 16Mi is above the limit 8Mi; Kubernetes refuses a request above its limit
 t.yaml:13:109: spec.podTemplate.sidecars[1].resources.limits.cpu: required and above 0, e.g. 100m; `+why, doc.Validate(Options{}).Error())
 }
+
+// A volume needs exactly one source: Kubernetes refuses several, and turns none into
+// an emptyDir (found by FuzzRender: the volume's emptyDir deleted).
+func TestVolumeSourceCount(t *testing.T) {
+	doc, err := Parse("t.yaml", []byte(header+`  podTemplate:
+    volumes:
+      - name: spill
+      - {name: both, emptyDir: {}, configMap: {name: settings}}
+      - {name: scratch, emptyDir: {}}
+`))
+	require.NoError(t, err)
+	errs := doc.Validate(Options{})
+	require.Len(t, errs, 2, errs.Error())
+	require.Equal(t, `t.yaml:12:9: spec.podTemplate.volumes[0]: no volume source; set one of configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected, secret, e.g. emptyDir: {} for scratch space`, errs[0].Error())
+	require.Equal(t, `t.yaml:13:9: spec.podTemplate.volumes[1]: 2 volume sources (emptyDir, configMap); a volume has exactly one`, errs[1].Error())
+}

@@ -59,14 +59,17 @@ const (
 	dns1123Msg = `a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`
 	subdomMsg  = `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`
 
-	flinkDurationMsg = `is not a Flink duration; write a whole number and a unit, e.g. "30s", "5 min", "500ms" (units: ms, s, min, h, d)`
-	imageRefMsg      = `write registry/repository:tag or registry/repository@sha256:<digest>`
-	uriMsg           = `is not a URI with a scheme; write e.g. s3://bucket/path (s3://, gs://, hdfs://, abfss://, file://...)`
-	secretRefMsg     = `which must not be in the descriptor (it is kept in git and rendered into plain manifests); put it in a Kubernetes Secret and read it from there (spec.env[].valueFrom.secretKeyRef or spec.envFrom[].secretRef)`
-	envSecretMsg     = `use valueFrom.secretKeyRef or envFrom[].secretRef to read it from an existing Secret`
-	flinkCredMsg     = `carries a credential, which must not be in the descriptor; pass it as an environment variable from a Secret (spec.env[].valueFrom.secretKeyRef or spec.envFrom[].secretRef), e.g. AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, which Flink's S3 file systems read`
-	sparkCredMsg     = `carries a credential, which must not be in the descriptor; pass it as an environment variable from a Secret (spec.env[].valueFrom.secretKeyRef or spec.envFrom[].secretRef). For S3A, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY that way, which S3A's default credentials provider chain reads, or use a provider without keys (fs.s3a.aws.credentials.provider, e.g. web identity)`
-	emptyMsg         = `expected a descriptor (apiVersion: jobcharts.io/v1alpha1, kind: one of FlinkJob, SparkApp)`
+	flinkDurationMsg   = `is not a Flink duration; write a whole number and a unit, e.g. "30s", "5 min", "500ms" (units: ms, s, min, h, d)`
+	imageRefMsg        = `write registry/repository:tag or registry/repository@sha256:<digest>`
+	uriMsg             = `is not a URI with a scheme; write e.g. s3://bucket/path (s3://, gs://, hdfs://, abfss://, file://...)`
+	secretRefMsg       = `which must not be in the descriptor (it is kept in git and rendered into plain manifests); put it in a Kubernetes Secret and read it from there (spec.env[].valueFrom.secretKeyRef or spec.envFrom[].secretRef)`
+	envSecretMsg       = `use valueFrom.secretKeyRef or envFrom[].secretRef to read it from an existing Secret`
+	flinkCredMsg       = `carries a credential, which must not be in the descriptor; pass it as an environment variable from a Secret (spec.env[].valueFrom.secretKeyRef or spec.envFrom[].secretRef), e.g. AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, which Flink's S3 file systems read`
+	sparkCredMsg       = `carries a credential, which must not be in the descriptor; pass it as an environment variable from a Secret (spec.env[].valueFrom.secretKeyRef or spec.envFrom[].secretRef). For S3A, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY that way, which S3A's default credentials provider chain reads, or use a provider without keys (fs.s3a.aws.credentials.provider, e.g. web identity)`
+	emptyMsg           = `expected a descriptor (apiVersion: jobcharts.io/v1alpha1, kind: one of FlinkJob, SparkApp)`
+	cidrMsg            = `write an address and a prefix length without leading zeros, e.g. 10.0.0.0/8 or 2001:db8::/32`
+	netpolDisabledMsg  = `has no effect: spec.networkPolicy.enabled is false, so no NetworkPolicy is rendered; remove it or enable the NetworkPolicy (enabled: true)`
+	netpolNoMetricsMsg = `has no effect: spec.metrics.prometheus.enabled is false, so no metrics port is opened; remove it or set spec.metrics.prometheus.enabled: true`
 )
 
 type catalogCase struct {
@@ -154,7 +157,7 @@ func catalog() []catalogCase {
 			"FILE:1:1: kind: required; valid kinds: FlinkJob, SparkApp"},
 		{"spark-field-in-flinkjob", "FlinkJob", "a SparkApp field in a FlinkJob",
 			flinkWith(`flinkVersion: "1.20"`, `flinkVersion: "1.20"`+"\n  sparkVersion: \"3.5\""),
-			`FILE:7:3: spec.sparkVersion: unknown field "sparkVersion": it is a SparkApp field, and this descriptor is a FlinkJob (kind: FlinkJob); valid fields: checkpointing, compliance, env, envFrom, flinkConfiguration, flinkVersion, highAvailability, image, imagePullPolicy, imagePullSecrets, job, jobManager, metrics, podTemplate, restartStrategy, savepoints, serviceAccount, taskManager`},
+			`FILE:7:3: spec.sparkVersion: unknown field "sparkVersion": it is a SparkApp field, and this descriptor is a FlinkJob (kind: FlinkJob); valid fields: checkpointing, compliance, env, envFrom, flinkConfiguration, flinkVersion, highAvailability, image, imagePullPolicy, imagePullSecrets, job, jobManager, metrics, networkPolicy, podTemplate, restartStrategy, savepoints, serviceAccount, taskManager`},
 
 		// ---- wrong types ----
 		{"flink-version-number", "FlinkJob", "an unquoted version is the number 1.2",
@@ -521,6 +524,32 @@ func catalog() []catalogCase {
 		{"spark-args-key-id", "SparkApp", "an AWS key id in the application's arguments",
 			catalogSpark + "    args: [--access-key, AKIAIOSFODNN7EXAMPLE]\n",
 			"FILE:11:26: spec.app.args[1]: looks like it holds an AWS access key id, " + secretRefMsg},
+
+		// ---- networkPolicy ----
+		{"flink-netpol-bad-cidr", "FlinkJob", "an ipBlock whose cidr has no prefix length",
+			catalogFlink + "  networkPolicy:\n    uiFrom: [{ipBlock: {cidr: 10.0.0.1}}]\n",
+			`FILE:11:31: spec.networkPolicy.uiFrom[0].ipBlock.cidr: "10.0.0.1" is not a CIDR; ` + cidrMsg},
+		{"spark-netpol-except-outside", "SparkApp", "an ipBlock except range outside its cidr",
+			catalogSpark + "  networkPolicy:\n    uiFrom:\n      - ipBlock: {cidr: 10.0.0.0/16, except: [10.1.0.0/24]}\n",
+			`FILE:13:47: spec.networkPolicy.uiFrom[0].ipBlock.except[0]: "10.1.0.0/24" is not strictly inside cidr 10.0.0.0/16; except lists ranges inside cidr to leave out, each with a prefix longer than /16`},
+		{"flink-netpol-empty-peer", "FlinkJob", "an empty peer, which Kubernetes refuses",
+			catalogFlink + "  networkPolicy:\n    uiFrom: [{}]\n",
+			`FILE:11:14: spec.networkPolicy.uiFrom[0]: is empty, which Kubernetes refuses; give podSelector, namespaceSelector (or both) or ipBlock, e.g. {namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}}`},
+		{"spark-netpol-ipblock-and-selector", "SparkApp", "an ipBlock and a namespaceSelector in one peer, which Kubernetes refuses",
+			catalogSpark + "  networkPolicy:\n    uiFrom: [{ipBlock: {cidr: 10.0.0.0/8}, namespaceSelector: {}}]\n",
+			`FILE:12:24: spec.networkPolicy.uiFrom[0].ipBlock: cannot be combined with podSelector or namespaceSelector in one peer (Kubernetes refuses it); make the ipBlock a peer of its own`},
+		{"flink-netpol-ui-while-disabled", "FlinkJob", "UI peers while no NetworkPolicy is rendered",
+			catalogFlink + "  networkPolicy:\n    enabled: false\n    uiFrom: [{namespaceSelector: {}}]\n",
+			"FILE:12:13: spec.networkPolicy.uiFrom: " + netpolDisabledMsg},
+		{"spark-netpol-ui-while-disabled", "SparkApp", "UI peers while no NetworkPolicy is rendered",
+			catalogSpark + "  networkPolicy:\n    enabled: false\n    uiFrom: [{namespaceSelector: {}}]\n",
+			"FILE:13:13: spec.networkPolicy.uiFrom: " + netpolDisabledMsg},
+		{"flink-netpol-metrics-without-metrics", "FlinkJob", "metrics peers without the Prometheus reporter",
+			catalogFlink + "  networkPolicy:\n    metricsFrom: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}}]\n",
+			"FILE:11:18: spec.networkPolicy.metricsFrom: " + netpolNoMetricsMsg},
+		{"spark-netpol-metrics-without-metrics", "SparkApp", "metrics peers without the metrics endpoints",
+			catalogSpark + "  metrics: {prometheus: {podMonitor: false}}\n  networkPolicy:\n    metricsFrom: [{namespaceSelector: {}}]\n",
+			"FILE:13:18: spec.networkPolicy.metricsFrom: " + netpolNoMetricsMsg},
 	}
 }
 

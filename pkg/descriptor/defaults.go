@@ -30,6 +30,7 @@ const (
 	DefaultZetcdReplicas        = 2
 	DefaultPrometheusPort       = 9249
 	DefaultCreateServiceAccount = true
+	DefaultNetworkPolicyEnabled = true
 )
 
 // Enumerated values of descriptor fields (validation and the JSON Schema use them).
@@ -170,6 +171,14 @@ func (s *FlinkJobSpec) CreateServiceAccount() bool {
 		return DefaultCreateServiceAccount
 	}
 	return *s.ServiceAccount.Create
+}
+
+// IsEnabled is the effective networkPolicy.enabled of either kind; n may be nil.
+func (n *NetworkPolicy) IsEnabled() bool {
+	if n == nil || n.Enabled == nil {
+		return DefaultNetworkPolicyEnabled
+	}
+	return *n.Enabled
 }
 
 // RequireDigest reports whether images must be pinned by digest, by the

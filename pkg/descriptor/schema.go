@@ -12,6 +12,7 @@ import (
 
 	"github.com/invopop/jsonschema"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 )
 
 // SchemaDraft is the JSON Schema dialect Schema produces: draft-07 is what
@@ -76,9 +77,10 @@ func Schema() ([]byte, error) {
 // trailing newline).
 //
 // Kubernetes types (tolerations, affinity, volumes, volume mounts, containers,
-// env, envFrom) are simplified to "object" (or lists of objects): reflecting them
-// produces thousands of lines and wrong shapes for types with custom JSON
-// (resource.Quantity, intstr.IntOrString). The decoder checks them strictly.
+// env, envFrom, NetworkPolicy peers) are simplified to "object" (or lists of
+// objects): reflecting them produces thousands of lines and wrong shapes for
+// types with custom JSON (resource.Quantity, intstr.IntOrString). The decoder
+// checks them strictly.
 func SchemaFor(kind string) ([]byte, error) {
 	s, err := kindSchema(kind)
 	if err != nil {
@@ -130,14 +132,16 @@ func marshalSchema(s *jsonschema.Schema) ([]byte, error) {
 	return append(out, '\n'), nil
 }
 
+// kubernetesObjectTypes describes the Kubernetes types the schema leaves as plain objects.
 var kubernetesObjectTypes = map[reflect.Type]string{
-	reflect.TypeFor[corev1.Toleration]():    "a Kubernetes Toleration",
-	reflect.TypeFor[corev1.Affinity]():      "a Kubernetes Affinity",
-	reflect.TypeFor[corev1.Volume]():        "a Kubernetes Volume",
-	reflect.TypeFor[corev1.VolumeMount]():   "a Kubernetes VolumeMount",
-	reflect.TypeFor[corev1.Container]():     "a Kubernetes Container",
-	reflect.TypeFor[corev1.EnvVar]():        "a Kubernetes EnvVar",
-	reflect.TypeFor[corev1.EnvFromSource](): "a Kubernetes EnvFromSource",
+	reflect.TypeFor[corev1.Toleration]():              "a Kubernetes Toleration (passed through to the pods)",
+	reflect.TypeFor[corev1.Affinity]():                "a Kubernetes Affinity (passed through to the pods)",
+	reflect.TypeFor[corev1.Volume]():                  "a Kubernetes Volume (passed through to the pods)",
+	reflect.TypeFor[corev1.VolumeMount]():             "a Kubernetes VolumeMount (passed through to the pods)",
+	reflect.TypeFor[corev1.Container]():               "a Kubernetes Container (passed through to the pods)",
+	reflect.TypeFor[corev1.EnvVar]():                  "a Kubernetes EnvVar (passed through to the pods)",
+	reflect.TypeFor[corev1.EnvFromSource]():           "a Kubernetes EnvFromSource (passed through to the pods)",
+	reflect.TypeFor[networkingv1.NetworkPolicyPeer](): "a Kubernetes NetworkPolicyPeer (passed through to the job's NetworkPolicy)",
 }
 
 // schemaMapper replaces the schema of types that reflection gets wrong or makes
@@ -149,8 +153,8 @@ func schemaMapper(t reflect.Type) *jsonschema.Schema {
 			{Type: "string"}, {Type: "number"}, {Type: "boolean"},
 		}}
 	}
-	if what, ok := kubernetesObjectTypes[t]; ok {
-		return &jsonschema.Schema{Type: "object", Description: what + " (passed through to the pods)"}
+	if description, ok := kubernetesObjectTypes[t]; ok {
+		return &jsonschema.Schema{Type: "object", Description: description}
 	}
 	return nil
 }

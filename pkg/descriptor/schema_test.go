@@ -159,6 +159,8 @@ func TestSchemaAcceptsValidAndRejectsInvalid(t *testing.T) {
 		"spark conf not a scalar":    sparkHeader + "  sparkConf: {spark.x: {a: 1}}\n",
 		"spark event log no dir":     sparkHeader + "  eventLog: {}\n",
 		"spark pod template typo":    sparkHeader + "  podTemplate: {drivers: {}}\n",
+		"flink network policy typo":  header + "  networkPolicy: {enable: false}\n",
+		"spark peers not a list":     sparkHeader + "  networkPolicy: {uiFrom: {podSelector: {}}}\n",
 	}
 	for name, text := range invalid {
 		assert.Error(t, all.Validate(yamlToJSONValue(t, text)), name)

@@ -59,7 +59,7 @@ func TestParseSparkAppErrors(t *testing.T) {
 		{
 			name: "a FlinkJob field in a SparkApp",
 			yaml: sparkHeader + "  flinkVersion: \"1.20\"\n",
-			want: []string{`t.yaml:12:3: spec.flinkVersion: unknown field "flinkVersion": it is a FlinkJob field, and this descriptor is a SparkApp (kind: SparkApp); valid fields: app, batchScheduler, compliance, driver, dynamicAllocation, env, envFrom, eventLog, executor, hadoopConf, image, imagePullPolicy, imagePullSecrets, metrics, podTemplate, serviceAccount, sparkConf, sparkVersion, timeouts`},
+			want: []string{`t.yaml:12:3: spec.flinkVersion: unknown field "flinkVersion": it is a FlinkJob field, and this descriptor is a SparkApp (kind: SparkApp); valid fields: app, batchScheduler, compliance, driver, dynamicAllocation, env, envFrom, eventLog, executor, hadoopConf, image, imagePullPolicy, imagePullSecrets, metrics, networkPolicy, podTemplate, serviceAccount, sparkConf, sparkVersion, timeouts`},
 		},
 		{
 			name: "a SparkApp field in a FlinkJob",

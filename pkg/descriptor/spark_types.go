@@ -54,6 +54,8 @@ type SparkAppSpec struct {
 	EnvFrom []corev1.EnvFromSource `json:"envFrom,omitempty"`
 	// PodTemplate holds pod extras for the driver and the executors.
 	PodTemplate *SparkPodTemplates `json:"podTemplate,omitempty"`
+	// NetworkPolicy of the driver and executors: who besides the application itself may reach the UI and metrics (port 4040).
+	NetworkPolicy *NetworkPolicy `json:"networkPolicy,omitempty"`
 	// ServiceAccount the driver runs as (executors use it without an API token).
 	ServiceAccount *ServiceAccount `json:"serviceAccount,omitempty"`
 	// Compliance switches.

@@ -105,6 +105,7 @@ func (v *validator) sparkApp(a *SparkApp) {
 	v.sparkTimeouts(s.Timeouts)
 	v.env(s.Env, SparkReservedEnvNames)
 	v.sparkPodTemplates(s.PodTemplate)
+	v.networkPolicy(s.NetworkPolicy, s.PrometheusEnabled())
 	v.serviceAccount(s.ServiceAccount)
 }
 

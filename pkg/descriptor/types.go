@@ -4,6 +4,7 @@ package descriptor
 
 import (
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 )
 
 // APIVersion is the only descriptor apiVersion this release understands.
@@ -73,6 +74,17 @@ type ServiceAccount struct {
 	Name string `json:"name,omitempty"`
 }
 
+// NetworkPolicy is what the job's NetworkPolicy admits besides the job's own pods: peers to
+// the UI and metrics ports, never to the engines' internal ports.
+type NetworkPolicy struct {
+	// Enabled renders a NetworkPolicy that admits ingress to the job's pods only from its own pods and the peers below (default true).
+	Enabled *bool `json:"enabled,omitempty"`
+	// UIFrom are NetworkPolicy peers (podSelector, namespaceSelector, ipBlock) also allowed to reach the REST API and web UI (FlinkJob 8081, SparkApp 4040), e.g. an ingress controller's namespace.
+	UIFrom []networkingv1.NetworkPolicyPeer `json:"uiFrom,omitempty"`
+	// MetricsFrom are the peers allowed to scrape the metrics port (needs spec.metrics.prometheus.enabled); empty admits any source.
+	MetricsFrom []networkingv1.NetworkPolicyPeer `json:"metricsFrom,omitempty"`
+}
+
 // Compliance switches.
 type Compliance struct {
 	// RequireDigest refuses images that are not pinned by digest.
@@ -125,6 +137,8 @@ type FlinkJobSpec struct {
 	EnvFrom []corev1.EnvFromSource `json:"envFrom,omitempty"`
 	// PodTemplate holds pod-level extras for every Flink pod.
 	PodTemplate *PodTemplate `json:"podTemplate,omitempty"`
+	// NetworkPolicy of the job's pods: who besides the job itself may reach the REST API and the metrics port.
+	NetworkPolicy *NetworkPolicy `json:"networkPolicy,omitempty"`
 	// ServiceAccount the pods run as.
 	ServiceAccount *ServiceAccount `json:"serviceAccount,omitempty"`
 	// Compliance switches.

@@ -145,6 +145,7 @@ func (v *validator) flinkJob(f *FlinkJob) {
 		reservedVolumes:    ReservedVolumeNames,
 		reservedContainers: ReservedContainerNames,
 	})
+	v.networkPolicy(s.NetworkPolicy, s.PrometheusEnabled())
 	v.serviceAccount(s.ServiceAccount)
 }
 

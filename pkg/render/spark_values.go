@@ -33,7 +33,10 @@ func SparkValues(a *descriptor.SparkApp, trace Traceability) (map[string]any, er
 			da["initialExecutors"] = *s.DynamicAllocation.InitialExecutors
 		}
 	}
-	v := commonValues(a.Metadata, s.Image, s.PullPolicy(), s.ImagePullSecrets, trace)
+	v, err := commonValues(a.Metadata, s.Image, s.PullPolicy(), s.ImagePullSecrets, s.NetworkPolicy, trace)
+	if err != nil {
+		return nil, err
+	}
 	for key, val := range map[string]any{
 		"sparkVersion":      s.SparkVersion,
 		"app":               app,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/jobcharts/jobcharts/pkg/descriptor"
 )
@@ -29,7 +30,10 @@ func FlinkValues(f *descriptor.FlinkJob, trace Traceability) (map[string]any, er
 	if err != nil {
 		return nil, fmt.Errorf("spec.taskManager.resources: %w", err)
 	}
-	v := commonValues(f.Metadata, s.Image, s.PullPolicy(), s.ImagePullSecrets, trace)
+	v, err := commonValues(f.Metadata, s.Image, s.PullPolicy(), s.ImagePullSecrets, s.NetworkPolicy, trace)
+	if err != nil {
+		return nil, err
+	}
 	for key, val := range map[string]any{
 		"flinkVersion": s.FlinkVersion,
 		"job":          flinkJobValues(s),
@@ -86,20 +90,46 @@ func FlinkValues(f *descriptor.FlinkJob, trace Traceability) (map[string]any, er
 	return v, nil
 }
 
-// commonValues are the values both charts take the same way: image, labels, annotations
-// and traceability.
-func commonValues(m descriptor.ObjectMeta, image string, policy corev1.PullPolicy, secrets []string, trace Traceability) map[string]any {
+// commonValues are the values both charts take the same way: image, labels, annotations,
+// the NetworkPolicy and traceability.
+func commonValues(m descriptor.ObjectMeta, image string, policy corev1.PullPolicy, secrets []string, np *descriptor.NetworkPolicy, trace Traceability) (map[string]any, error) {
+	netpol, err := networkPolicyValues(np)
+	if err != nil {
+		return nil, err
+	}
 	return map[string]any{
 		"image":             image,
 		"imagePullPolicy":   string(policy),
 		"imagePullSecrets":  orEmptyList(secrets),
 		"commonLabels":      orEmptyMap(m.Labels),
 		"commonAnnotations": orEmptyMap(m.Annotations),
+		"networkPolicy":     netpol,
 		"traceability": map[string]any{
 			"descriptorSha256": trace.DescriptorSha256,
 			"gitCommit":        trace.GitCommit,
 		},
+	}, nil
+}
+
+// networkPolicyValues writes the whole networkPolicy section, the peers as plain maps
+// and absent lists as empty ones, so the values show what the chart will render.
+func networkPolicyValues(np *descriptor.NetworkPolicy) (map[string]any, error) {
+	var ui, metrics []networkingv1.NetworkPolicyPeer
+	if np != nil {
+		ui, metrics = np.UIFrom, np.MetricsFrom
 	}
+	v := map[string]any{"enabled": np.IsEnabled()}
+	for key, peers := range map[string][]networkingv1.NetworkPolicyPeer{"uiFrom": ui, "metricsFrom": metrics} {
+		g, err := generic(peers)
+		if err != nil {
+			return nil, fmt.Errorf("spec.networkPolicy.%s: %w", key, err)
+		}
+		if g == nil {
+			g = []any{}
+		}
+		v[key] = g
+	}
+	return v, nil
 }
 
 func flinkJobValues(s *descriptor.FlinkJobSpec) map[string]any {

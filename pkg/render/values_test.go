@@ -1,6 +1,8 @@
 package render_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -88,4 +90,24 @@ func renderWith(t *testing.T, path, commit string) []render.Manifest {
 	ms, err := job.Render(render.Settings{})
 	require.NoError(t, err)
 	return ms
+}
+
+// spec.networkPolicy.enabled: false reaches the chart of either kind, which then renders
+// no NetworkPolicy; the peer lists are written out empty.
+func TestNetworkPolicyDisabled(t *testing.T) {
+	for _, golden := range []string{"minimal-1.20", "spark-python-3.5"} {
+		data, err := os.ReadFile("../../tests/golden/" + golden + "/descriptor.yaml")
+		require.NoError(t, err)
+		path := filepath.Join(t.TempDir(), "descriptor.yaml")
+		require.NoError(t, os.WriteFile(path, append(data, "  networkPolicy: {enabled: false}\n"...), 0o644))
+
+		job, err := render.Prepare(path, render.Settings{})
+		require.NoError(t, err, golden)
+		require.Equal(t, map[string]any{"enabled": false, "uiFrom": []any{}, "metricsFrom": []any{}}, job.Values["networkPolicy"], golden)
+		ms, err := job.Render(render.Settings{})
+		require.NoError(t, err, golden)
+		for _, m := range ms {
+			require.NotEqual(t, "NetworkPolicy", m.Kind, golden)
+		}
+	}
 }

@@ -18,8 +18,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	psapi "k8s.io/pod-security-admission/api"
-	"k8s.io/pod-security-admission/policy"
 
 	"github.com/jobcharts/jobcharts/pkg/descriptor"
 	"github.com/jobcharts/jobcharts/pkg/render"
@@ -191,25 +189,14 @@ func FuzzRender(f *testing.F) {
 	})
 }
 
-var restricted = func() policy.Evaluator {
-	e, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
-	if err != nil {
-		panic(err)
-	}
-	return e
-}()
-
 // checkPods asserts that every pod the manifests would create passes Pod Security
 // "restricted" (latest), and that every container, the descriptor's sidecars and init
 // containers too (validation requires it), has cpu and memory requests and limits.
 func checkPods(t *testing.T, ms []render.Manifest) {
 	t.Helper()
-	level := psapi.LevelVersion{Level: psapi.LevelRestricted, Version: psapi.LatestVersion()}
 	for name, tpl := range rendertest.PodTemplates(t, ms) {
-		meta := metav1.ObjectMeta{Name: name, Labels: tpl.Labels, Annotations: tpl.Annotations}
-		result := policy.AggregateCheckResults(restricted.EvaluatePod(level, &meta, &tpl.Spec))
-		if !result.Allowed {
-			t.Errorf("%s violates Pod Security restricted: %s", name, result.ForbiddenDetail())
+		if v := rendertest.PodSecurityViolation(name, tpl); v != "" {
+			t.Errorf("%s violates Pod Security restricted: %s", name, v)
 		}
 		for _, c := range append(slices.Clone(tpl.Spec.InitContainers), tpl.Spec.Containers...) {
 			if strings.HasPrefix(name, "ExecutorTemplate/") && c.Name == "executor" {

@@ -6,9 +6,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	psapi "k8s.io/pod-security-admission/api"
-	"k8s.io/pod-security-admission/policy"
 
 	"github.com/jobcharts/jobcharts/pkg/descriptor"
 	"github.com/jobcharts/jobcharts/pkg/render"
@@ -106,23 +103,13 @@ func renderUnchecked(t *testing.T, kind, text string) []render.Manifest {
 	return ms
 }
 
-var psaEvaluator = func() policy.Evaluator {
-	e, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
-	if err != nil {
-		panic(err)
-	}
-	return e
-}()
-
 // restrictedViolations lists, per pod template, what Pod Security "restricted" (latest) forbids.
 func restrictedViolations(t *testing.T, ms []render.Manifest) []string {
 	t.Helper()
-	level := psapi.LevelVersion{Level: psapi.LevelRestricted, Version: psapi.LatestVersion()}
 	var out []string
 	for name, tpl := range rendertest.PodTemplates(t, ms) {
-		meta := metav1.ObjectMeta{Name: name, Labels: tpl.Labels, Annotations: tpl.Annotations}
-		if r := policy.AggregateCheckResults(psaEvaluator.EvaluatePod(level, &meta, &tpl.Spec)); !r.Allowed {
-			out = append(out, name+": "+r.ForbiddenDetail())
+		if v := rendertest.PodSecurityViolation(name, tpl); v != "" {
+			out = append(out, name+": "+v)
 		}
 	}
 	return out

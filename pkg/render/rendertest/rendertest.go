@@ -129,17 +129,25 @@ var evaluator = func() policy.Evaluator {
 	return e
 }()
 
+// PodSecurityViolation evaluates one pod template (named "Kind/name", as PodTemplates
+// names them) against Pod Security "restricted" (latest version) with the admission
+// plugin's own checks, in-process; it returns what is forbidden, or "" when it passes.
+func PodSecurityViolation(name string, tpl *corev1.PodTemplateSpec) string {
+	level := psapi.LevelVersion{Level: psapi.LevelRestricted, Version: psapi.LatestVersion()}
+	meta := metav1.ObjectMeta{Name: name, Labels: tpl.Labels, Annotations: tpl.Annotations}
+	if result := policy.AggregateCheckResults(evaluator.EvaluatePod(level, &meta, &tpl.Spec)); !result.Allowed {
+		return result.ForbiddenDetail()
+	}
+	return ""
+}
+
 // CheckPodSecurity asserts that every pod template passes Pod Security "restricted"
-// (latest version), evaluated in-process with the admission plugin's own checks, and
-// that every container has requests and limits.
+// (PodSecurityViolation), and that every container has requests and limits.
 func CheckPodSecurity(t testing.TB, ms []render.Manifest) {
 	t.Helper()
-	level := psapi.LevelVersion{Level: psapi.LevelRestricted, Version: psapi.LatestVersion()}
 	for name, tpl := range PodTemplates(t, ms) {
-		meta := metav1.ObjectMeta{Name: name, Labels: tpl.Labels, Annotations: tpl.Annotations}
-		result := policy.AggregateCheckResults(evaluator.EvaluatePod(level, &meta, &tpl.Spec))
-		if !result.Allowed {
-			t.Errorf("%s violates Pod Security restricted: %s", name, result.ForbiddenDetail())
+		if v := PodSecurityViolation(name, tpl); v != "" {
+			t.Errorf("%s violates Pod Security restricted: %s", name, v)
 		}
 		for _, c := range append(append([]corev1.Container{}, tpl.Spec.InitContainers...), tpl.Spec.Containers...) {
 			if strings.HasPrefix(name, "ExecutorTemplate/") && c.Name == "executor" {

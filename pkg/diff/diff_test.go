@@ -86,15 +86,20 @@ func TestTreesInvalidInput(t *testing.T) {
 	require.ErrorContains(t, err, "broken.yaml:1:1")
 }
 
-func TestGitTree(t *testing.T) {
-	repo := t.TempDir()
-	run := func(args ...string) {
+// gitIn returns a function running git with its arguments in repo, as a fixed author.
+func gitIn(t *testing.T, repo string) func(args ...string) {
+	return func(args ...string) {
 		cmd := exec.Command("git", args...)
 		cmd.Dir = repo
 		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
 		out, err := cmd.CombinedOutput()
 		require.NoError(t, err, string(out))
 	}
+}
+
+func TestGitTree(t *testing.T) {
+	repo := t.TempDir()
+	run := gitIn(t, repo)
 	jobs := filepath.Join(repo, "jobs")
 	oldDir, newDir := filepath.Join(t.TempDir(), "old"), filepath.Join(t.TempDir(), "new")
 	removed, changed, added := trees(t, oldDir, newDir)
@@ -130,13 +135,7 @@ func TestGitTree(t *testing.T) {
 // A path missing at one revision is an empty tree there: its jobs are added or removed.
 func TestGitTreesPathMissingAtOneRevision(t *testing.T) {
 	repo := t.TempDir()
-	run := func(args ...string) {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = repo
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, string(out))
-	}
+	run := gitIn(t, repo)
 	run("init", "-q")
 	name0, ns0, y0 := synth.Flink(0)
 	name1, ns1, y1 := synth.Flink(1)

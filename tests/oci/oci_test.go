@@ -42,10 +42,15 @@ func startRegistry(t *testing.T, user, password string) string {
 		},
 		Auth: configuration.Auth{"htpasswd": configuration.Parameters{"realm": "test", "path": htpasswd}},
 	}
+	return serveRegistry(t, config)
+}
+
+// serveRegistry runs a distribution registry with config on loopback until the test
+// ends and returns its host:port.
+func serveRegistry(t *testing.T, config *configuration.Configuration) string {
 	config.Log.Level = "error"
 	config.HTTP.Secret = "test-secret"
-	app := handlers.NewApp(context.Background(), config)
-	srv := httptest.NewServer(app)
+	srv := httptest.NewServer(handlers.NewApp(context.Background(), config))
 	t.Cleanup(srv.Close)
 	return strings.TrimPrefix(srv.URL, "http://")
 }

@@ -22,7 +22,6 @@ import (
 
 	"github.com/distribution/distribution/v3/configuration"
 	_ "github.com/distribution/distribution/v3/registry/auth/token"
-	"github.com/distribution/distribution/v3/registry/handlers"
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 	"github.com/stretchr/testify/require"
@@ -138,12 +137,7 @@ func startTokenRegistry(t *testing.T, issuer *tokenIssuerKey) string {
 			"rootcertbundle": bundle,
 		}},
 	}
-	config.Log.Level = "error"
-	config.HTTP.Secret = "test-secret"
-	app := handlers.NewApp(context.Background(), config)
-	srv := httptest.NewServer(app)
-	t.Cleanup(srv.Close)
-	return strings.TrimPrefix(srv.URL, "http://")
+	return serveRegistry(t, config)
 }
 
 // bearerClient is Helm's registry client sending a fixed access token.

@@ -671,6 +671,7 @@ func (v *validator) flinkConfiguration(conf map[string]Scalar) {
 		case strings.ContainsAny(value, "\r\n"):
 			v.errorf(path, "the value spans several lines; Flink's configuration file is line based, so write it on one line")
 		case !v.versionKnown || flink.SupportsStandardYAML(v.version):
+			// config.yaml is YAML and the chart quotes the value: anything on one line is fine
 		case strings.Contains(value, "#"):
 			v.errorf(path, "Flink %s reads flink-conf.yaml line by line and drops everything from '#' on as a comment, so this value cannot be written; Flink %s and newer read config.yaml as YAML, where it can", v.version, flink.StandardYAMLMinVersion)
 		case strings.TrimSpace(value) == "":

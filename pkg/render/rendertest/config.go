@@ -2,6 +2,8 @@ package rendertest
 
 import (
 	"bufio"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,7 +38,7 @@ func CheckConfigEntries(t testing.TB, ms []render.Manifest, doc *descriptor.Docu
 				want[k] = strings.TrimSpace(v) // that parser trims values
 			}
 		} else {
-			t.Fatalf("no Flink configuration file among %v", keys(files))
+			t.Fatalf("no Flink configuration file among %v", slices.Sorted(maps.Keys(files)))
 		}
 	case descriptor.KindSparkApp:
 		for k, v := range doc.Spark.Spec.SparkConf {
@@ -47,7 +49,7 @@ func CheckConfigEntries(t testing.TB, ms []render.Manifest, doc *descriptor.Docu
 		}
 		text, ok := files["spark-defaults.conf"]
 		if !ok {
-			t.Fatalf("no spark-defaults.conf among %v", keys(files))
+			t.Fatalf("no spark-defaults.conf among %v", slices.Sorted(maps.Keys(files)))
 		}
 		got = readSparkDefaults(t, text)
 		for k, v := range want {
@@ -78,14 +80,6 @@ func configFiles(t testing.TB, ms []render.Manifest) map[string]string {
 				out[k] = v
 			}
 		}
-	}
-	return out
-}
-
-func keys(m map[string]string) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
 	}
 	return out
 }
